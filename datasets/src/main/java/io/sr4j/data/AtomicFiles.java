@@ -1,0 +1,46 @@
+package io.sr4j.data;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes files so that a reader never sees a half-written one: the content goes to a temporary file in the
+ * target's folder, is flushed to disk, and is then renamed over the target.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Produces the file's content at the temporary path it is given. */
+  @FunctionalInterface
+  public interface ContentWriter {
+    void writeTo(Path tmp) throws IOException;
+  }
+
+  public static void write(Path target, ContentWriter writer) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+    try {
+      writer.writeTo(tmp);
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public static void writeString(Path target, String content) throws IOException {
+    write(target, tmp -> Files.writeString(tmp, content));
+  }
+}
