@@ -1,7 +1,95 @@
 package io.sr4j.cli;
 
-public final class Main {
+import io.sr4j.data.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sr} command line. Exit codes: 0 success, 2 usage error (bad option or value), 1 failure (bad file,
+ * failed run). Errors are one line on stderr; {@code --verbose} adds the stack trace.
+ */
+@Command(
+    name = "sr",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Super-resolution training, evaluation and inference on Deeplearning4j.",
+    subcommands = {
+      EvaluateCommand.class,
+      UpscaleCommand.class,
+      ResizeCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "a command is required (see 'sr --help')");
+  }
+
   public static void main(String[] args) {
-    System.out.println(org.nd4j.linalg.factory.Nd4j.create(new float[] {1, 2}).sumNumber());
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** A fully configured command line (also used by tests, with their own out/err writers). */
+  public static CommandLine newCommandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler(Main::failure);
+    return cli;
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+        + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+    err.flush();
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine cmd, ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    String prefix = cmd.getCommandSpec().qualifiedName() + ": ";
+    if (e instanceof BadInputException) {
+      err.println(prefix + e.getMessage());
+    } else {
+      err.println(prefix + "failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage())
+          + (verbose(parsed) ? "" : " (run with --verbose for details)"));
+    }
+    if (verbose(parsed)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return CommandLine.ExitCode.SOFTWARE;
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"sr4j " + (v == null ? "(development build)" : v)};
+    }
   }
 }

@@ -1,0 +1,167 @@
+package io.sr4j.data.pairs;
+
+import io.sr4j.data.BadInputException;
+import io.sr4j.data.color.Quantize;
+import io.sr4j.data.color.YCbCr;
+import io.sr4j.data.image.Image;
+import io.sr4j.data.image.ImageFiles;
+import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeKernel;
+import io.sr4j.data.resize.SampleType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A benchmark or training set on disk: an HR folder whose LR images are made on the fly by MATLAB bicubic after
+ * modcrop, or an HR folder plus an LR folder in DIV2K naming ({@code 0001.png} <-> {@code 0001x4.png}; LR files
+ * named exactly like their HR file are accepted too). Images are read when a sample is loaded.
+ */
+public final class PairedFolder {
+  private final Path hrDir;
+  private final Path lrDir; // null when LR images are synthesised
+  private final int scale;
+  private final LrSynthesis synthesis;
+  private final List<Path> hrFiles;
+  private final List<Path> lrFiles; // parallel to hrFiles; null when synthesised
+
+  private PairedFolder(Path hrDir, Path lrDir, int scale, LrSynthesis synthesis, List<Path> hrFiles, List<Path> lrFiles) {
+    this.hrDir = hrDir;
+    this.lrDir = lrDir;
+    this.scale = scale;
+    this.synthesis = synthesis;
+    this.hrFiles = hrFiles;
+    this.lrFiles = lrFiles;
+  }
+
+  /** HR images only; LR made from them with {@code synthesis}. */
+  public static PairedFolder synthesized(Path hrDir, int scale, LrSynthesis synthesis) {
+    checkScale(scale);
+    return new PairedFolder(hrDir, null, scale, synthesis, ImageFiles.list(hrDir), null);
+  }
+
+  /** HR and LR folders; every HR file must have its LR partner. */
+  public static PairedFolder withLrFolder(Path hrDir, Path lrDir, int scale) {
+    checkScale(scale);
+    List<Path> hr = ImageFiles.list(hrDir);
+    if (!Files.isDirectory(lrDir)) {
+      throw new BadInputException(lrDir + ": not a directory, expected the folder of LR images");
+    }
+    List<Path> lr = new ArrayList<>(hr.size());
+    for (Path h : hr) {
+      lr.add(findLrPartner(h, lrDir, scale));
+    }
+    return new PairedFolder(hrDir, lrDir, scale, LrSynthesis.RGB8, hr, List.copyOf(lr));
+  }
+
+  private static void checkScale(int scale) {
+    if (scale < 1) {
+      throw new BadInputException("scale must be a positive integer, got " + scale);
+    }
+  }
+
+  private static Path findLrPartner(Path hrFile, Path lrDir, int scale) {
+    String stem = stem(hrFile);
+    List<String> tried = new ArrayList<>();
+    for (String candidate : List.of(stem + "x" + scale, stem)) {
+      for (String ext : List.of(ImageFiles.extension(hrFile), "png", "jpg", "jpeg", "bmp")) {
+        Path p = lrDir.resolve(candidate + "." + ext);
+        if (Files.isRegularFile(p)) {
+          return p;
+        }
+        if (!tried.contains(p.getFileName().toString())) {
+          tried.add(p.getFileName().toString());
+        }
+      }
+    }
+    throw new BadInputException(hrFile + ": no LR partner in " + lrDir + " (looked for "
+        + String.join(", ", tried.subList(0, 2)) + ")");
+  }
+
+  static String stem(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
+  public int size() {
+    return hrFiles.size();
+  }
+
+  public int scale() {
+    return scale;
+  }
+
+  /** How LR images are obtained: synthesised (see {@link #synthesis()}) or read from {@link #lrDir()}. */
+  public boolean hasLrFolder() {
+    return lrDir != null;
+  }
+
+  public Path hrDir() {
+    return hrDir;
+  }
+
+  public Path lrDir() {
+    return lrDir;
+  }
+
+  public LrSynthesis synthesis() {
+    return synthesis;
+  }
+
+  /** Sample names: HR file names without extension. */
+  public List<String> names() {
+    return hrFiles.stream().map(PairedFolder::stem).toList();
+  }
+
+  public Path hrFile(int index) {
+    return hrFiles.get(index);
+  }
+
+  /** Reads (and, without an LR folder, synthesises) sample {@code index}. */
+  public PairedSample load(int index) {
+    Path hrFile = hrFiles.get(index);
+    Image hr = ImageFiles.read(hrFile);
+    String name = stem(hrFile);
+    if (lrFiles == null) {
+      return synthesize(name, hr, scale, synthesis, hrFile);
+    }
+    Path lrFile = lrFiles.get(index);
+    Image lr = ImageFiles.read(lrFile);
+    return new PairedSample(name, lr, alignHr(hr, lr, hrFile, lrFile));
+  }
+
+  /** Makes the LR partner of one HR image (see {@link LrSynthesis}). */
+  public static PairedSample synthesize(String name, Image hr, int scale, LrSynthesis synthesis, Path source) {
+    if (hr.width() < scale || hr.height() < scale) {
+      throw new BadInputException(source + ": a " + hr.width() + "x" + hr.height()
+          + " image is smaller than the scale " + scale);
+    }
+    Image cropped = hr.modcrop(scale).withoutAlpha();
+    if (synthesis == LrSynthesis.LUMA) {
+      Image y = Image.of(cropped.width(), cropped.height(), Quantize.snapToUint8(YCbCr.luma(cropped)));
+      Image lr = Imresize.resize(y, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.FLOAT);
+      return new PairedSample(name, lr, y);
+    }
+    Image lr = Imresize.resize(cropped, 1.0 / scale, ResizeKernel.BICUBIC);
+    return new PairedSample(name, lr, cropped);
+  }
+
+  /** Crops HR to exactly {@code scale} x LR (DIV2K HR may be up to scale-1 pixels larger), or fails. */
+  private Image alignHr(Image hr, Image lr, Path hrFile, Path lrFile) {
+    int w = lr.width() * scale;
+    int h = lr.height() * scale;
+    boolean fits = hr.width() >= w && hr.width() < w + scale && hr.height() >= h && hr.height() < h + scale;
+    if (!fits) {
+      throw new BadInputException("LR/HR size mismatch: " + lrFile + " is " + lr.width() + "x" + lr.height()
+          + ", so its HR should be " + w + "x" + h + " at x" + scale + ", but " + hrFile + " is "
+          + hr.width() + "x" + hr.height());
+    }
+    if (lr.channels() != hr.channels()) {
+      throw new BadInputException("LR/HR channel mismatch: " + lrFile + " has " + lr.channels() + " colour planes, "
+          + hrFile + " has " + hr.channels());
+    }
+    return hr.cropTopLeft(w, h).withoutAlpha();
+  }
+}

@@ -1,0 +1,32 @@
+package io.sr4j.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The integer {@code --scale} of SR commands, checked while parsing so a bad value is a usage error. */
+final class ScaleOption {
+  static final int[] SUPPORTED = {2, 3, 4};
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  private int scale;
+
+  @Option(names = {"-s", "--scale"}, required = true, paramLabel = "N", description = "Upscaling factor: 2, 3 or 4.")
+  void setScale(int value) {
+    for (int s : SUPPORTED) {
+      if (s == value) {
+        scale = value;
+        return;
+      }
+    }
+    throw new ParameterException(spec.commandLine(),
+        "Invalid value for option '--scale': " + value + " (supported scales are 2, 3 and 4)");
+  }
+
+  int get() {
+    return scale;
+  }
+}

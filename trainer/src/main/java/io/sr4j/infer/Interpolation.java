@@ -1,0 +1,27 @@
+package io.sr4j.infer;
+
+import io.sr4j.data.image.Image;
+import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeKernel;
+import io.sr4j.data.resize.SampleType;
+
+/**
+ * Classical upscaling with MATLAB {@code imresize} (bicubic, bilinear or nearest), in double precision: the
+ * baselines of every SR table. Colour planes and alpha are resampled independently.
+ */
+public record Interpolation(ResizeKernel kernel, int scale) implements Upscaler {
+  @Override
+  public String name() {
+    return kernel.configName();
+  }
+
+  @Override
+  public boolean worksOnLuma() {
+    return true;
+  }
+
+  @Override
+  public Image upscale(Image lr) {
+    return Imresize.resize(lr, scale, kernel, SampleType.FLOAT);
+  }
+}
