@@ -1,0 +1,224 @@
+package io.sr4j.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Reads YAML configs into immutable records with strict validation: unknown keys (with the closest known key
+ * suggested), wrong types and out-of-range values fail before anything runs, with the file, the key path, the bad
+ * value and what is allowed. {@code --set a.b.c=value} overrides are applied to the YAML tree first.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private ConfigLoader() {}
+
+  /** The YAML mapper with the config naming convention (snake_case keys). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Reads {@code file}, applies {@code overrides} ("a.b.c=value"), binds and validates. */
+  public static TrainConfig load(Path file, List<String> overrides) {
+    ObjectNode tree = readTree(file);
+    for (String o : overrides) {
+      applyOverride(tree, o);
+    }
+    return bind(tree, TrainConfig.class, file.toString());
+  }
+
+  /** The YAML document of {@code file} as a tree. */
+  public static ObjectNode readTree(Path file) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such config file");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + ": not valid YAML (" + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw new ConfigException(file + ": expected a YAML mapping of keys at the top level");
+    }
+    return obj;
+  }
+
+  /** Sets {@code a.b.c=value} in {@code root}; the value is parsed as YAML (numbers, booleans, [lists], ~). */
+  public static void applyOverride(ObjectNode root, String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigException("--set " + assignment + ": expected key.path=value, e.g. train.total_iter=1000");
+    }
+    String[] keys = assignment.substring(0, eq).trim().split("\\.");
+    JsonNode value;
+    try {
+      String text = assignment.substring(eq + 1);
+      value = text.isEmpty() ? JsonNodeFactory.instance.textNode("") : MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("--set " + assignment + ": the value is not valid YAML (" + e.getOriginalMessage() + ")");
+    }
+    ObjectNode at = root;
+    for (int i = 0; i < keys.length - 1; i++) {
+      JsonNode next = at.get(keys[i]);
+      if (next == null || next.isNull()) {
+        next = at.putObject(keys[i]);
+      } else if (!(next instanceof ObjectNode)) {
+        throw new ConfigException("--set " + assignment + ": " + String.join(".", List.of(keys).subList(0, i + 1))
+            + " is a value, not a mapping of keys");
+      }
+      at = (ObjectNode) next;
+    }
+    at.set(keys[keys.length - 1], value == null ? JsonNodeFactory.instance.nullNode() : value);
+  }
+
+  /** Binds a tree to a config record, turning every binding problem into a {@link ConfigException}. */
+  public static <T> T bind(JsonNode tree, Class<T> type, String source) {
+    try {
+      return MAPPER.treeToValue(tree, type);
+    } catch (JsonProcessingException e) {
+      throw explain(source, e);
+    }
+  }
+
+  /** A tree as YAML text (used to store the resolved config with every run and checkpoint). */
+  public static String toYaml(Object config) {
+    try {
+      return MAPPER.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise config", e);
+    }
+  }
+
+  static ConfigException explain(String source, JsonProcessingException e) {
+    String path = e instanceof JsonMappingException m ? path(m) : "";
+    String at = source + ": " + (path.isEmpty() ? "" : path + ": ");
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<String> known = new ArrayList<>();
+      for (Object k : u.getKnownPropertyIds()) {
+        known.add(String.valueOf(k));
+      }
+      known.sort(null);
+      String closest = closest(u.getPropertyName(), known, Function.identity());
+      String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) + "." : "";
+      return new ConfigException(source + ": " + parent + u.getPropertyName() + ": unknown key"
+          + (closest == null ? "" : "; did you mean " + closest + "?") + " (allowed here: " + String.join(", ", known) + ")");
+    }
+    if (e instanceof ValueInstantiationException v && v.getCause() instanceof InvalidValue iv) {
+      return new ConfigException(source + ": " + (path.isEmpty() ? "" : path + ".") + iv.key() + ": " + iv.problem());
+    }
+    if (e instanceof InvalidFormatException f) {
+      return new ConfigException(at + "'" + f.getValue() + "' is not " + describe(f.getTargetType()));
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return new ConfigException(at + "wrong kind of value, expected " + describe(m.getTargetType()));
+    }
+    if (e.getCause() instanceof InvalidValue iv) {
+      return new ConfigException(source + ": " + (path.isEmpty() ? "" : path + ".") + iv.key() + ": " + iv.problem());
+    }
+    return new ConfigException(at + e.getOriginalMessage());
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == Double.class || type == double.class || type == Float.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a text value";
+    }
+    if (List.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type.isRecord() || java.util.Map.class.isAssignableFrom(type)) {
+      return "a mapping of keys";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The candidate closest to {@code word} by edit distance, if it is close enough to be a likely typo. */
+  public static <T> String closest(String word, Collection<T> candidates, Function<T, String> name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (T c : candidates) {
+      String n = name.apply(c);
+      int d = editDistance(word.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = n;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, word.length() / 3) ? best : null;
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

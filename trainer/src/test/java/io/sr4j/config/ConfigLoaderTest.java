@@ -1,0 +1,153 @@
+package io.sr4j.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final String VALID = """
+      name: test_run
+      scale: 3
+      manual_seed: 7
+      datasets:
+        train:
+          name: T91
+          type: SRCNNSubImageDataset
+          dataroot_gt: T91
+          color: y
+          batch_size_per_gpu: 128
+        val:
+          name: Set5
+          dataroot_gt: Set5
+      network_g:
+        type: srcnn
+        kernel_sizes: [9, 1, 5]
+      train:
+        optim_g:
+          type: Adam
+          lr: !!float 1e-3
+          betas: [0.9, 0.999]
+          lr_multipliers: {conv3: 0.1}
+        scheduler:
+          type: MultiStepLR
+          milestones: [1000, 2000]
+          gamma: 0.5
+        total_iter: 3000
+        pixel_opt:
+          type: MSELoss
+          loss_weight: 1.0
+      val:
+        val_freq: 500
+        metrics:
+          psnr: {type: calculate_psnr, crop_border: 3, test_y_channel: true}
+      logger:
+        print_freq: 50
+        save_checkpoint_freq: 500
+      """;
+
+  private Path write(String yaml) throws IOException {
+    Path f = dir.resolve("c.yml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private String error(String yaml, String... overrides) throws IOException {
+    Path f = write(yaml);
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of(overrides))).getMessage();
+  }
+
+  @Test
+  void validConfigBindsWithDefaults() throws IOException {
+    TrainConfig c = ConfigLoader.load(write(VALID), List.of());
+    assertEquals("test_run", c.name());
+    assertEquals(3, c.scale());
+    assertEquals(7L, c.manualSeed());
+    assertEquals("y", c.datasets().train().color());
+    assertEquals(128, c.datasets().train().batchSizePerGpu());
+    assertTrue(c.datasets().train().useHflip(), "defaults to true");
+    assertEquals(1, c.datasets().val().size(), "a single val mapping becomes a one-element list");
+    assertEquals("Set5", c.datasets().val().get(0).name());
+    assertEquals("srcnn", c.networkG().type());
+    assertEquals(List.of(9, 1, 5), c.networkG().options().get("kernel_sizes"));
+    assertEquals(1e-3, c.train().optimG().lr(), 0);
+    assertEquals(0.1, c.train().optimG().lrMultipliers().get("conv3"), 0);
+    assertEquals(List.of(1000L, 2000L), c.train().scheduler().milestones());
+    assertEquals(3, c.val().metrics().get("psnr").cropBorder());
+    assertEquals(3, c.logger().keepCheckpoints(), "default");
+    assertEquals("experiments", c.path().experimentsRoot());
+  }
+
+  @Test
+  void overridesReplaceNestedValuesAndParseYamlScalars() throws IOException {
+    TrainConfig c = ConfigLoader.load(write(VALID), List.of("train.total_iter=10", "train.optim_g.betas=[0.9, 0.99]",
+        "datasets.train.use_hflip=false", "train.optim_g.lr=1e-4", "path.pretrain_network_g=pretrained/x.zip"));
+    assertEquals(10L, c.train().totalIter());
+    assertEquals(List.of(0.9, 0.99), c.train().optimG().betas());
+    assertEquals(false, c.datasets().train().useHflip());
+    assertEquals(1e-4, c.train().optimG().lr(), 0);
+    assertEquals("pretrained/x.zip", c.path().pretrainNetworkG());
+  }
+
+  @Test
+  void unknownKeySuggestsTheClosest() throws IOException {
+    String m = error(VALID.replace("batch_size_per_gpu", "batch_size_per_gpux"));
+    assertTrue(m.contains("datasets.train.batch_size_per_gpux: unknown key"), m);
+    assertTrue(m.contains("did you mean batch_size_per_gpu?"), m);
+    String top = error(VALID, "totl_iter=5");
+    assertTrue(top.contains("totl_iter: unknown key") && top.contains("allowed here:"), top);
+    String nested = error(VALID, "train.totl_iter=5");
+    assertTrue(nested.contains("train.totl_iter: unknown key; did you mean total_iter?"), nested);
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndValue() throws IOException {
+    String m = error(VALID, "train.optim_g.lr=fast");
+    assertTrue(m.contains("train.optim_g.lr") && m.contains("'fast'") && m.contains("a number"), m);
+    String n = error(VALID, "train.total_iter=[1, 2]");
+    assertTrue(n.contains("train.total_iter") && n.contains("an integer"), n);
+  }
+
+  @Test
+  void outOfRangeValuesNameKeyValueAndAllowedRange() throws IOException {
+    String lr = error(VALID, "train.optim_g.lr=-0.1");
+    assertTrue(lr.contains("train.optim_g.lr: -0.1 is not allowed, expected a number > 0"), lr);
+    String scale = error(VALID, "scale=5");
+    assertTrue(scale.contains("scale: 5 is not allowed, expected one of [2, 3, 4]"), scale);
+    String opt = error(VALID, "train.optim_g.type=RMSprop");
+    assertTrue(opt.contains("train.optim_g.type: 'RMSprop' is not allowed, expected one of [Adam, SGD]"), opt);
+    String betas = error(VALID, "train.optim_g.betas=[0.9]");
+    assertTrue(betas.contains("train.optim_g.betas") && betas.contains("two numbers"), betas);
+    String milestones = error(VALID, "train.scheduler.milestones=[2000, 1000]");
+    assertTrue(milestones.contains("train.scheduler.milestones") && milestones.contains("increasing"), milestones);
+    String missing = error(VALID.replace("  pixel_opt:\n    type: MSELoss\n    loss_weight: 1.0\n", ""));
+    assertTrue(missing.contains("pixel_opt") && missing.contains("(missing)"), missing);
+    String loss = error(VALID, "train.pixel_opt.type=L3Loss");
+    assertTrue(loss.contains("train.pixel_opt.type: 'L3Loss'") && loss.contains("L1Loss"), loss);
+  }
+
+  @Test
+  void malformedYamlAndBadOverrideSyntax() throws IOException {
+    String m = error("name: [unclosed\n");
+    assertTrue(m.contains("not valid YAML"), m);
+    String o = error(VALID, "no_equals_sign");
+    assertTrue(o.contains("--set no_equals_sign") && o.contains("key.path=value"), o);
+    Path missing = dir.resolve("nope.yml");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, List.of())).getMessage()
+        .contains("no such config file"));
+  }
+
+  @Test
+  void closestKeyIgnoresFarAwayWords() {
+    assertEquals("gt_size", ConfigLoader.closest("gt_sise", List.of("gt_size", "use_rot"), s -> s));
+    assertEquals(null, ConfigLoader.closest("banana", List.of("gt_size", "use_rot"), s -> s));
+  }
+}
