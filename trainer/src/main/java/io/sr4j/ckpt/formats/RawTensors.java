@@ -6,6 +6,9 @@ import java.util.Arrays;
 
 /** Turns raw element bytes addressed by an offset and strides (both in elements) into a C-order {@link Tensor}. */
 final class RawTensors {
+  /** The longest Java array, which bounds both the bytes of one storage and the elements of one tensor. */
+  static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
   private RawTensors() {}
 
   /** Strides (in elements) of a C-contiguous tensor of {@code shape}. */
@@ -45,8 +48,8 @@ final class RawTensors {
       throw new BadInputException(what + ": size " + Arrays.toString(shape) + " and stride "
           + Arrays.toString(strides) + " overflow 64 bits (corrupt file?)", e);
     }
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new BadInputException(what + " has " + count + " elements; at most " + (Integer.MAX_VALUE - 8)
+    if (count > MAX_ARRAY_LENGTH) {
+      throw new BadInputException(what + " has " + count + " elements; at most " + MAX_ARRAY_LENGTH
           + " fit in one tensor here");
     }
     if (count > 0 && (offset < 0 || last >= available)) {

@@ -227,7 +227,7 @@ public final class TorchCheckpointReader {
   private static byte[] readAll(Path file) {
     try {
       long size = Files.size(file);
-      if (size > Integer.MAX_VALUE - 8) {
+      if (size > RawTensors.MAX_ARRAY_LENGTH) {
         throw new BadInputException(file + " is a legacy-format checkpoint of " + size + " bytes; this reader "
             + "handles legacy files up to 2 GiB (re-save it with a recent PyTorch to get the zip format)");
       }

@@ -66,9 +66,6 @@ final class TorchUnpickler {
       "torch.ByteStorage", ElementType.UINT8,
       "torch.BoolStorage", ElementType.BOOL);
 
-  /** Largest storage read, in bytes: one Java array. */
-  static final int MAX_STORAGE_BYTES = Integer.MAX_VALUE - 8;
-
   private static final String ORDERED_DICT = "collections.OrderedDict";
   private static final String REBUILD_TENSOR = "torch._utils._rebuild_tensor";
   private static final String REBUILD_TENSOR_V2 = "torch._utils._rebuild_tensor_v2";
@@ -275,8 +272,8 @@ final class TorchUnpickler {
     }
     ElementType elementType = STORAGE_TYPES.get(type.dotted());
     long numel = toLong(items.get(4), "storage size");
-    if (numel < 0 || numel > MAX_STORAGE_BYTES / elementType.bytes()) {
-      throw fail("storage '" + key + "' has " + numel + " elements; expected 0 to " + MAX_STORAGE_BYTES
+    if (numel < 0 || numel > RawTensors.MAX_ARRAY_LENGTH / elementType.bytes()) {
+      throw fail("storage '" + key + "' has " + numel + " elements; expected 0 to " + RawTensors.MAX_ARRAY_LENGTH
           + " bytes per storage");
     }
     StorageRef root = new StorageRef(elementType, key, numel, 0, numel);
