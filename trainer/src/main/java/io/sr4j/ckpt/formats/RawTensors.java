@@ -4,7 +4,10 @@ import io.sr4j.data.BadInputException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** Turns raw element bytes addressed by an offset and strides (both in elements) into a C-order {@link Tensor}. */
+/**
+ * Strided element addressing (offsets and strides in elements): the C-order walk over any strided layout, and
+ * decoding raw element bytes into a C-order {@link Tensor}.
+ */
 final class RawTensors {
   /** The longest Java array, which bounds both the bytes of one storage and the elements of one tensor. */
   static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
@@ -60,15 +63,35 @@ final class RawTensors {
     int n = (int) count;
     float[] data = new float[n];
     long[] integers = type.isInteger() ? new long[n] : null;
+    walk(shape, strides, offset, n, (position, element) -> {
+      int at = (int) (element * type.bytes());
+      data[position] = type.floatAt(buf, at);
+      if (integers != null) {
+        integers[position] = type.longAt(buf, at);
+      }
+    });
+    return new Tensor(null, shape.clone(), type.label(), data, integers);
+  }
+
+  /** Receives one element of a strided view. */
+  interface ElementVisitor {
+    /**
+     * @param position the element's position in C order (0 to count - 1)
+     * @param element its index in the underlying storage
+     */
+    void visit(int position, long element);
+  }
+
+  /**
+   * Visits the {@code count} elements of a view of {@code shape} in C order (last index fastest), giving each
+   * one's storage index {@code offset + i0*strides[0] + i1*strides[1] + ...}. Column-major data (MATLAB) is
+   * the view with strides {@code 1, d0, d0*d1, ...}.
+   */
+  static void walk(long[] shape, long[] strides, long offset, int count, ElementVisitor visitor) {
     long[] index = new long[shape.length];
     long element = offset;
-    for (int i = 0; i < n; i++) {
-      int at = (int) (element * type.bytes());
-      data[i] = type.floatAt(buf, at);
-      if (integers != null) {
-        integers[i] = type.longAt(buf, at);
-      }
-      // Advance the C-order index (last dimension fastest) and the element position with it.
+    for (int position = 0; position < count; position++) {
+      visitor.visit(position, element);
       for (int d = shape.length - 1; d >= 0; d--) {
         index[d]++;
         element += strides[d];
@@ -79,6 +102,5 @@ final class RawTensors {
         index[d] = 0;
       }
     }
-    return new Tensor(null, shape.clone(), type.label(), data, integers);
   }
 }
