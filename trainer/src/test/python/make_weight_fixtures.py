@@ -12,7 +12,9 @@ trainer/src/test/resources/io/sr4j/ckpt/formats/.
 """
 import json
 import os
+import pickle
 import struct
+import types
 import zipfile
 from collections import OrderedDict
 
@@ -82,6 +84,74 @@ def basicsr_checkpoint():
     params = nn.Conv2d(1, 2, 3).state_dict()
     params_ema = OrderedDict((k, v * 0.5) for k, v in params.items())
     return {'params': params, 'params_ema': params_ema}
+
+
+class _StorageView:
+    """`length` elements of `base`'s storage from element `offset` on: a storage view, which PyTorch before 0.4
+    could pickle and the legacy format records as view_metadata (view_key, offset, size)."""
+
+    def __init__(self, base, offset, length):
+        self.base, self.offset, self.length = base, offset, length
+
+
+class _TensorOnStorageView:
+    """A tensor over a _StorageView: its offset (into the view), size and stride."""
+
+    def __init__(self, view, offset, size, stride):
+        self.args = (view, offset, size, stride)
+
+
+class _OldTensorPickler(pickle._Pickler):
+    """The pure-Python pickler, reducing tensors as PyTorch 0.1.12 to 0.3 did (torchvision's legacy
+    vgg19-dcbb9e9d.pth): torch._utils._rebuild_tensor(storage, offset, size, stride), without requires_grad and
+    hooks. Storage persistent ids still come from torch.save's own persistent_id; for a _StorageView it is
+    rewritten into the view form those versions wrote."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, torch.Tensor):
+            return torch._utils._rebuild_tensor, (obj.storage(), obj.storage_offset(), tuple(obj.size()),
+                                                 obj.stride())
+        if isinstance(obj, _TensorOnStorageView):
+            return torch._utils._rebuild_tensor, obj.args
+        return NotImplemented
+
+    @property
+    def persistent_id(self):
+        def pid(obj):
+            if isinstance(obj, _StorageView):
+                storage_type, root_key, location, root_numel = self._torch_pid(obj.base.storage())[1:5]
+                return ('storage', storage_type, root_key, location, root_numel,
+                        (root_key + '.view', obj.offset, obj.length))
+            return self._torch_pid(obj)
+        return pid
+
+    @persistent_id.setter
+    def persistent_id(self, torch_pid):
+        self._torch_pid = torch_pid
+
+
+def write_old_legacy():
+    """The legacy layout as PyTorch 0.1.12 to 0.3 wrote it: a plain OrderedDict (no _metadata), _rebuild_tensor,
+    and a tensor on a storage view. torch.save writes the file around the custom pickler; torch.load reads it back."""
+    base = torch.arange(12, dtype=torch.float32) * 0.5 - 3
+    sd = OrderedDict([
+        ('conv.weight', torch.randn(2, 1, 3, 3, generator=torch.Generator().manual_seed(4))),
+        ('view.transposed', base.reshape(3, 4).t()),
+        # Elements 2..9 of base's storage as a storage view; the tensor is view elements 1..6 as 2x3.
+        ('view.on_storage_view', _TensorOnStorageView(_StorageView(base, 2, 8), 1, (2, 3), (3, 1))),
+    ])
+    module = types.ModuleType('old_tensor_pickle')
+    module.Pickler, module.Unpickler, module.dump, module.load = \
+        _OldTensorPickler, pickle.Unpickler, pickle.dump, pickle.load
+    torch.save(sd, out('tensors_legacy_v1.pth'), pickle_module=module, _use_new_zipfile_serialization=False)
+    expect = OrderedDict([('conv.weight', sd['conv.weight']), ('view.transposed', sd['view.transposed']),
+                          ('view.on_storage_view', base[3:9].reshape(2, 3))])
+    reloaded = torch.load(out('tensors_legacy_v1.pth'))
+    assert list(reloaded) == list(expect) and all(torch.equal(reloaded[k], expect[k]) for k in expect)
+    with open(out('tensors_legacy_v1.pth'), 'rb') as f:
+        data = f.read()
+    assert b'_rebuild_tensor\n' in data and b'_rebuild_tensor_v2' not in data
+    write_json('tensors_legacy_v1_expected.json', {k: expected(v) for k, v in expect.items()})
 
 
 class Payload:
@@ -217,6 +287,8 @@ def main():
     for name in ('tensors_zip.pth', 'tensors_zip_protocol4.pth', 'tensors_legacy.pth'):
         reloaded = torch.load(out(name))
         assert list(reloaded) == list(sd) and all(torch.equal(reloaded[k], sd[k]) for k in sd)
+
+    write_old_legacy()
 
     ckpt = basicsr_checkpoint()
     torch.save(ckpt, out('basicsr_params.pth'))

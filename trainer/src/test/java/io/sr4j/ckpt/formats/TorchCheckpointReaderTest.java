@@ -37,6 +37,20 @@ class TorchCheckpointReaderTest {
     assertEquals(Fixtures.path(fixture).toString(), sd.source());
   }
 
+  /**
+   * The legacy layout as PyTorch 0.1.12 to 0.3 wrote it (torchvision's vgg19-dcbb9e9d.pth): tensors rebuilt by
+   * torch._utils._rebuild_tensor (4 arguments) and a tensor on a storage view (view_metadata in the
+   * persistent id). torch.load of PyTorch 1.13 reads the fixture as the expected values.
+   */
+  @Test
+  void readsPre04LegacyFilesWithStorageViews() {
+    StateDict sd = TorchCheckpointReader.read(Fixtures.path("tensors_legacy_v1.pth")).stateDict();
+
+    Fixtures.assertStateDict(Fixtures.json("tensors_legacy_v1_expected.json"), sd);
+    // Storage elements 2..9 of arange(12) * 0.5 - 3 as a view; the tensor covers view elements 1..6.
+    assertArrayEquals(new float[] {-1.5f, -1f, -0.5f, 0f, 0.5f, 1f}, sd.get("view.on_storage_view").data());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tensors_zip.pth", "tensors_legacy.pth"})
   void nonContiguousViewsComeOutInCOrder(String fixture) {
