@@ -69,7 +69,8 @@ public final class KerasH5Reader {
       } catch (BadInputException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw new BadInputException(file + " is not a readable HDF5 file (truncated or corrupt?): " + e.getMessage(), e);
+        throw new BadInputException(
+            file + " is not a readable HDF5 file (truncated or corrupt?): " + e.getMessage(), e);
       }
     }
   }

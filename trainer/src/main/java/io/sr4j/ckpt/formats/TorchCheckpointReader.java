@@ -1,10 +1,10 @@
 package io.sr4j.ckpt.formats;
 
-import io.sr4j.data.BadInputException;
 import io.sr4j.ckpt.formats.TorchUnpickler.Global;
 import io.sr4j.ckpt.formats.TorchUnpickler.StorageRef;
 import io.sr4j.ckpt.formats.TorchUnpickler.TensorRef;
 import io.sr4j.ckpt.formats.TorchUnpickler.Tuple;
+import io.sr4j.data.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -34,10 +34,10 @@ import java.util.zip.ZipFile;
  *   <li>the zip format (PyTorch 1.6 and later): {@code <name>/data.pkl} is the pickle, {@code <name>/data/<key>}
  *       the raw bytes of each storage, {@code <name>/byteorder} ({@code little} or {@code big}, little when
  *       absent) their byte order;</li>
- *   <li>the legacy format (PyTorch 0.4 to 1.5, or {@code _use_new_zipfile_serialization=False}; ESRGAN's
- *       {@code RRDB_ESRGAN_x4.pth}): five pickles in a row (magic number, protocol version 1001, system info,
- *       the object, the list of storage keys), then for each listed storage an int64 element count and the
- *       little-endian element bytes.</li>
+ *   <li>the legacy format (PyTorch 0.1.10 to 1.5, or {@code _use_new_zipfile_serialization=False}; ESRGAN's
+ *       {@code RRDB_ESRGAN_x4.pth}, torchvision's {@code vgg19-dcbb9e9d.pth}): five pickles in a row (magic
+ *       number, protocol version 1001, system info, the object, the list of storage keys), then for each listed
+ *       storage an int64 element count and the little-endian element bytes.</li>
  * </ul>
  * The older tar layout (PyTorch before 0.1.10) and TorchScript archives ({@code torch.jit.save}) are refused
  * with a message saying so.
@@ -64,7 +64,7 @@ public final class TorchCheckpointReader {
     }
     if (startsWith(head, 257, "ustar")) {
       throw new BadInputException(file + " is a tar archive, the layout of PyTorch before 0.1.10; expected a "
-          + "checkpoint from PyTorch 0.4 or later (load and re-save it with a recent PyTorch)");
+          + "checkpoint from PyTorch 0.1.10 or later (load and re-save it with a recent PyTorch)");
     }
     if (head.length > 0 && (head[0] & 0xff) == 0x80) {
       return readLegacy(file);

@@ -38,7 +38,8 @@ class SafetensorsReaderTest {
     StateDict sd = SafetensorsReader.read(file);
 
     Fixtures.assertStateDict(expected.get("tensors"), sd);
-    assertEquals(List.of("weight.f32", "weight.f16", "weight.bf16", "weight.f64", "steps.i64"), List.copyOf(sd.keys()));
+    assertEquals(List.of("weight.f32", "weight.f16", "weight.bf16", "weight.f64", "steps.i64"),
+        List.copyOf(sd.keys()));
     assertEquals(-(1L << 40), sd.get("steps.i64").getLong(1));
     assertEquals(Map.of("format", "pt", "source", "sr4j test fixture"), SafetensorsReader.metadata(file));
   }

@@ -24,7 +24,10 @@ class TorchCheckpointReaderTest {
 
   @TempDir Path tmp;
 
-  /** tensors_zip.pth: torch.save default (zip, pickle protocol 2); _protocol4: pickle_protocol=4; _legacy: 0.4-style. */
+  /**
+   * tensors_zip.pth: torch.save's default (zip, pickle protocol 2); tensors_zip_protocol4.pth: pickle_protocol=4;
+   * tensors_legacy.pth: _use_new_zipfile_serialization=False (the layout of PyTorch 0.4 to 1.5).
+   */
   @ParameterizedTest
   @ValueSource(strings = {"tensors_zip.pth", "tensors_zip_protocol4.pth", "tensors_legacy.pth"})
   void readsEveryTensorAsPyTorchWroteIt(String fixture) {
@@ -133,7 +136,10 @@ class TorchCheckpointReaderTest {
     assertFalse(Files.exists(MARKER));
   }
 
-  /** Cut points: inside the zip (its central directory is at the end), inside a legacy pickle, inside legacy storage data. */
+  /**
+   * Cut points: inside the zip (its central directory is at the end), inside the legacy pickle, inside the
+   * legacy storage data.
+   */
   @ParameterizedTest
   @CsvSource({"tensors_zip.pth, 4000", "tensors_zip.pth, 100", "tensors_legacy.pth, 300",
       "tensors_legacy.pth, 2400"})

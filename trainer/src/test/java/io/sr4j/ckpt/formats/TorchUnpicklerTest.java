@@ -57,7 +57,8 @@ class TorchUnpicklerTest {
 
     assertEquals("x.pth: expected REDUCE to call one of [collections.OrderedDict, torch._utils._rebuild_tensor, "
         + "torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, "
-        + "torch._utils._rebuild_parameter_with_state], found torch.FloatStorage (entry x/data.pkl, opcode at byte 23)",
+        + "torch._utils._rebuild_parameter_with_state], found torch.FloatStorage "
+        + "(entry x/data.pkl, opcode at byte 23)",
         message);
   }
 
