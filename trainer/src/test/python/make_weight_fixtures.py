@@ -8,7 +8,9 @@ tests compare against what the writing library holds. Needs torch (1.13 was used
     /usr/bin/python3 trainer/src/test/python/make_weight_fixtures.py
 
 The CI never runs this script; its outputs are committed under
-trainer/src/test/resources/io/sr4j/ckpt/formats/.
+trainer/src/test/resources/io/sr4j/ckpt/formats/. Rerunning it reproduces every *_expected.json exactly; the
+legacy-format files, the rewritten zip and the .mat file differ in bytes that carry no values (storage keys are
+memory addresses, zip and MAT headers hold the date).
 """
 import json
 import os
@@ -154,6 +156,16 @@ def write_old_legacy():
     write_json('tensors_legacy_v1_expected.json', {k: expected(v) for k, v in expect.items()})
 
 
+def write_training_checkpoint():
+    """A training checkpoint: the state dict under 'model' next to plain Python values. (Not bytes: pickle
+    protocol 2 writes them as a call of _codecs.encode, which the reader refuses like any other function.)"""
+    torch.manual_seed(5)
+    ckpt = {'epoch': 3, 'lr': 0.0001, 'step': 2 ** 70, 'model': nn.Conv2d(1, 1, 1).state_dict(),
+            'betas': (0.9, 0.99), 'history': [1.5, 2.5], 'name': 'srresnet', 'best': True, 'note': None}
+    torch.save(ckpt, out('training_checkpoint.pth'))
+    write_json('training_checkpoint_expected.json', {k: expected(v) for k, v in ckpt['model'].items()})
+
+
 class Payload:
     """Pickles as a call of `func(arg)`, the way a malicious checkpoint runs code inside torch.load."""
 
@@ -289,6 +301,7 @@ def main():
         assert list(reloaded) == list(sd) and all(torch.equal(reloaded[k], sd[k]) for k in sd)
 
     write_old_legacy()
+    write_training_checkpoint()
 
     ckpt = basicsr_checkpoint()
     torch.save(ckpt, out('basicsr_params.pth'))

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sr4j.data.BadInputException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +107,34 @@ class TorchCheckpointReaderTest {
     String missing = assertThrows(BadInputException.class, () -> ckpt.stateDict("net_g")).getMessage();
     assertTrue(missing.contains(file + " has no top-level key 'net_g'"), missing);
     assertTrue(missing.contains("'params' (a dict of 2 tensors), 'params_ema'"), missing);
+  }
+
+  @Test
+  void trainingCheckpointsExposePythonValuesAsJava() {
+    Path file = Fixtures.path("training_checkpoint.pth");
+    TorchCheckpoint ckpt = TorchCheckpointReader.read(file);
+
+    Map<?, ?> root = (Map<?, ?>) ckpt.root();
+    assertEquals(3L, root.get("epoch"));
+    assertEquals(0.0001, root.get("lr"));
+    assertEquals(BigInteger.ONE.shiftLeft(70), root.get("step"));
+    assertEquals(List.of(0.9, 0.99), root.get("betas")); // a tuple
+    assertEquals(List.of(1.5, 2.5), root.get("history"));
+    assertEquals("srresnet", root.get("name"));
+    assertEquals(true, root.get("best"));
+    assertTrue(root.containsKey("note") && root.get("note") == null);
+    assertThrows(UnsupportedOperationException.class, () -> ((List<?>) root.get("history")).clear());
+    assertThrows(UnsupportedOperationException.class, root::clear);
+    Fixtures.assertStateDict(Fixtures.json("training_checkpoint_expected.json"), ckpt.stateDict("model"));
+
+    String flat = assertThrows(BadInputException.class, ckpt::stateDict).getMessage();
+    assertEquals(file + " does not hold a flat state dict (string keys to tensors) but a dict of 9 entries with keys: "
+        + "'epoch' (an int), 'lr' (a float), 'step' (an int), 'model' (a dict of 2 tensors), 'betas' (a list of 2 "
+        + "items), 'history' (a list of 2 items), 'name' (a str), 'best' (a bool), 'note' (None); "
+        + "choose the key that holds the weights", flat);
+    String notWeights = assertThrows(BadInputException.class, () -> ckpt.stateDict("history")).getMessage();
+    assertTrue(notWeights.startsWith(file + " (key 'history') holds a list of 2 items, expected a dict of tensors"),
+        notWeights);
   }
 
   @Test
