@@ -42,7 +42,7 @@ final class TorchUnpickler {
   /** A Python tuple on the VM stack. */
   record Tuple(List<Object> items) {}
 
-  /** A whitelisted global, {@code module.name}. */
+  /** An allowed global, {@code module.name}. */
   record Global(String dotted) {}
 
   /**
@@ -423,7 +423,10 @@ final class TorchUnpickler {
 
   /** A length field, checked against the bytes left so that a corrupt length fails before allocating. */
   private int length(long value) {
-    if (value < 0 || value > in.remaining()) {
+    if (value < 0) {
+      throw fail("expected a non-negative length, found " + value);
+    }
+    if (value > in.remaining()) {
       throw truncated();
     }
     return (int) value;
