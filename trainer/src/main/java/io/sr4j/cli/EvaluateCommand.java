@@ -34,9 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-      description = "bicubic, bilinear or nearest.")
-  String model;
+  @Mixin ModelOptions model;
 
   @Option(names = "--hr", required = true, paramLabel = "DIR|SET",
       description = "Folder of HR images, or a bundled set: Set5, Set14, T91.")
@@ -74,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
     int s = scale.get();
     MetricChannel ch = MetricChannel.parse(channel);
     int borderPx = border == null ? s : border;
-    Upscaler upscaler = Models.open(model, s);
+    Upscaler upscaler = Models.open(model.spec(), s);
     Path hrDir = BundledData.resolveHrFolder(hr);
     LrSynthesis how = switch (synthesis) {
       case auto -> Evaluator.paperSynthesis(upscaler, ch);

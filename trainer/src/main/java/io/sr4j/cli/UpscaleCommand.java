@@ -28,9 +28,7 @@ import picocli.CommandLine.Spec;
 final class UpscaleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-      description = "bicubic, bilinear or nearest.")
-  String model;
+  @Mixin ModelOptions model;
 
   @Mixin ScaleOption scale;
 
@@ -43,7 +41,7 @@ final class UpscaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Upscaler upscaler = Models.open(model, scale.get());
+    Upscaler upscaler = Models.open(model.spec(), scale.get());
     PrintWriter out = spec.commandLine().getOut();
     if (Files.isDirectory(input)) {
       if (Files.isRegularFile(output)) {

@@ -50,9 +50,11 @@ public final class Evaluator {
     for (int i = 0; i < set.size(); i++) {
       PairedSample sample = set.load(i);
       Image sr = upscaler.upscale(sample.lr());
+      // RGB networks turn gray inputs into RGB; their reference is then the gray image as RGB (as BasicSR reads it)
+      Image hr = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
       QualityScore q;
       try {
-        q = protocol.measure(sr, sample.hr());
+        q = protocol.measure(sr, hr);
       } catch (IllegalArgumentException e) {
         throw new BadInputException(set.hrFile(i) + ": cannot score the SR output (" + e.getMessage() + ")", e);
       }

@@ -1,21 +1,38 @@
 package io.sr4j.infer;
 
+import io.sr4j.ckpt.Checkpoint;
+import io.sr4j.ckpt.GeneratorFiles;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.resize.ResizeKernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
-/** Opens the model a user names on the command line. */
+/** Opens the model a user names on the command line: a classical interpolator or a model file. */
 public final class Models {
   private Models() {}
 
-  /** A classical interpolator by name (bicubic, bilinear, nearest). */
-  public static Upscaler open(String spec, int scale) {
+  /** What {@code --model} (and {@code --arch}, {@code --opt}, {@code --param-key}) name. */
+  public record ModelSpec(String model, String arch, Map<String, Object> options, String paramKey) {
+    public static ModelSpec of(String model) {
+      return new ModelSpec(model, null, Map.of(), "params");
+    }
+  }
+
+  /** bicubic, bilinear or nearest; else the generator in a model file, which must upscale {@code scale} times. */
+  public static Upscaler open(ModelSpec spec, int scale) {
     for (ResizeKernel k : ResizeKernel.values()) {
-      if (k.configName().equalsIgnoreCase(spec)) {
+      if (k.configName().equalsIgnoreCase(spec.model())) {
         return new Interpolation(k, scale);
       }
     }
-    throw new BadInputException("unknown model '" + spec + "', expected one of "
-        + Arrays.stream(ResizeKernel.values()).map(ResizeKernel::configName).toList());
+    Path file = Path.of(spec.model());
+    if (!Files.exists(file)) {
+      throw new BadInputException("unknown model '" + spec.model() + "': not a file, and not one of "
+          + Arrays.stream(ResizeKernel.values()).map(ResizeKernel::configName).toList());
+    }
+    Checkpoint.Loaded loaded = GeneratorFiles.load(file, scale, spec.paramKey(), spec.arch(), spec.options());
+    return new NetworkUpscaler(loaded.network(), loaded.card(), file.getFileName().toString());
   }
 }

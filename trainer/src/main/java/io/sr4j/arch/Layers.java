@@ -1,0 +1,76 @@
+package io.sr4j.arch;
+
+import io.sr4j.nn.FastConv2D;
+import io.sr4j.nn.KaimingNormalScaled;
+import io.sr4j.nn.TorchDefaultInit;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/** Shared building blocks of the architectures: graph defaults and the PyTorch-equivalent layers. */
+final class Layers {
+  /** Seed of the default initialisation; training runs reseed from their config. */
+  static final long DEFAULT_SEED = 12345;
+
+  static final IActivation IDENTITY = new ActivationIdentity();
+  static final IActivation RELU = new ActivationReLU();
+
+  private Layers() {}
+
+  /**
+   * A float32 graph builder with one input "input". Workspaces are off so that every graph can hand input
+   * gradients back (needed to chain a discriminator or VGG into the generator); updaters are no-ops until a
+   * trainer sets them.
+   */
+  static GraphBuilder graph() {
+    return new NeuralNetConfiguration.Builder()
+        .seed(DEFAULT_SEED)
+        .dataType(DataType.FLOAT)
+        .trainingWorkspaceMode(WorkspaceMode.NONE)
+        .inferenceWorkspaceMode(WorkspaceMode.NONE)
+        .updater(new NoOp())
+        .graphBuilder()
+        .addInputs("input");
+  }
+
+  static IActivation leakyRelu(double slope) {
+    return new ActivationLReLU(slope);
+  }
+
+  /** PyTorch's default Conv2d/Linear weight initialisation. */
+  static IWeightInit torchDefault() {
+    return new TorchDefaultInit();
+  }
+
+  /** Kaiming normal (fan in, gain sqrt 2) times {@code scale}: ESRGAN's and BasicSR's {@code default_init_weights}. */
+  static IWeightInit kaiming(double scale) {
+    return new KaimingNormalScaled(scale);
+  }
+
+  /** Odd square kernel with zero "same" padding (PyTorch padding=k//2). */
+  static FastConv2D conv(int kernel, long nIn, long nOut, IActivation act, IWeightInit init, boolean bias) {
+    return new FastConv2D.Builder(kernel).nIn(nIn).nOut(nOut).paddingMode(FastConv2D.Padding.SAME)
+        .activation(act).weightInit(init).hasBias(bias).build();
+  }
+
+  /** Kernel k, stride s, explicit zero padding p on each side (PyTorch Conv2d(k, s, p)). */
+  static FastConv2D conv(int kernel, int stride, int pad, long nIn, long nOut, IActivation act, IWeightInit init,
+      boolean bias) {
+    return new FastConv2D.Builder(kernel).nIn(nIn).nOut(nOut).stride(stride, stride).padding(pad, pad)
+        .activation(act).weightInit(init).hasBias(bias).build();
+  }
+
+  /** PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1) followed by {@code act}; running variance stored as is. */
+  static BatchNormalization batchNorm(long channels, IActivation act) {
+    return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
+        .useLogStd(false).activation(act).build();
+  }
+}

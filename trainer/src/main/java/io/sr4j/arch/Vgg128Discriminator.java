@@ -1,0 +1,78 @@
+package io.sr4j.arch;
+
+import io.sr4j.config.Check;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.nd4j.linalg.activations.IActivation;
+
+/**
+ * ESRGAN's discriminator (BasicSR {@code VGGStyleDiscriminator}, input 128x128): conv0_0 (3x3) + LeakyReLU 0.2,
+ * then five stages of 3x3 conv (stride 1) and 4x4 conv (stride 2, padding 1), each followed by BN and LeakyReLU,
+ * channels nf, 2nf, 4nf, 8nf, 8nf; linear1 (8nf*4*4 -> 100) + LeakyReLU, linear2 (100 -> 1). Outputs logits.
+ * {@code batch_norm: false} drops the BN layers and gives those convolutions biases.
+ */
+public final class Vgg128Discriminator implements Architecture<Vgg128Discriminator.Options> {
+  private static final int INPUT_PX = 128;
+
+  /** Options; keys num_in_ch, num_feat, batch_norm. */
+  public record Options(Integer numInCh, Integer numFeat, Boolean batchNorm) {
+    public Options {
+      numInCh = Check.oneOfInts("num_in_ch", numInCh, 3, 1, 3);
+      numFeat = Check.intAtLeast("num_feat", numFeat, 1, 64);
+      batchNorm = batchNorm == null || batchNorm;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vgg128";
+  }
+
+  @Override
+  public String description() {
+    return "ESRGAN VGG-style discriminator for 128x128 patches (BN switchable)";
+  }
+
+  @Override
+  public Class<Options> optionsType() {
+    return Options.class;
+  }
+
+  @Override
+  public ComputationGraphConfiguration configuration(Options o) {
+    IActivation lrelu = Layers.leakyRelu(0.2);
+    int nf = o.numFeat();
+    long[] channels = {nf, 2L * nf, 4L * nf, 8L * nf, 8L * nf};
+    GraphBuilder g = Layers.graph();
+    g.addLayer("conv0_0", Layers.conv(3, 1, 1, o.numInCh(), nf, lrelu, Layers.torchDefault(), true), "input");
+    String x = "conv0_0";
+    long in = nf;
+    for (int stage = 0; stage < 5; stage++) {
+      long out = channels[stage];
+      if (stage > 0) {
+        x = convBn(g, "conv" + stage + "_0", "bn" + stage + "_0", x, 3, 1, 1, in, out, o.batchNorm(), lrelu);
+      }
+      x = convBn(g, "conv" + stage + "_1", "bn" + stage + "_1", x, 4, 2, 1, out, out, o.batchNorm(), lrelu);
+      in = out;
+    }
+    g.addLayer("linear1", new DenseLayer.Builder().nIn(8L * nf * 4 * 4).nOut(100).activation(lrelu)
+        .weightInit(Layers.torchDefault()).build(), x);
+    g.addLayer("linear2", new DenseLayer.Builder().nIn(100).nOut(1).activation(Layers.IDENTITY)
+        .weightInit(Layers.torchDefault()).build(), "linear1");
+    return g.setOutputs("linear2").setInputTypes(InputType.convolutional(INPUT_PX, INPUT_PX, o.numInCh())).build();
+  }
+
+  /** Conv (no bias when followed by BN) then BN and activation; returns the output vertex. */
+  static String convBn(GraphBuilder g, String conv, String bn, String in, int k, int stride, int pad, long nIn,
+      long nOut, boolean batchNorm, IActivation act) {
+    if (batchNorm) {
+      g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, Layers.IDENTITY, Layers.torchDefault(), false), in);
+      g.addLayer(bn, Layers.batchNorm(nOut, act), conv);
+      return bn;
+    }
+    g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, act, Layers.torchDefault(), true), in);
+    return conv;
+  }
+}

@@ -1,0 +1,128 @@
+package io.sr4j.arch;
+
+import io.sr4j.config.Check;
+import io.sr4j.config.InvalidValue;
+import io.sr4j.nn.ChannelAffine;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+
+/**
+ * VGG-19's convolutional part (Simonyan and Zisserman), as a feature extractor for perceptual losses. Layers are
+ * named conv1_1 ... conv5_4 (3x3, ReLU as separate layers relu1_1 ...; max pooling pool1 ... pool4). The outputs
+ * are the requested {@code layers}, taken before the ReLU ({@code before_activation: true}, ESRGAN) or after it
+ * (SRGAN); the graph stops at the deepest requested layer. The input is RGB in [0,1]; {@code input_norm} maps it to
+ * what the weights were trained on, as the vertex "input_norm": {@code torchvision} (default) {@code (x - mean) /
+ * std} with mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225); {@code caffe} (Keras weights)
+ * {@code 255 x - mean} with mean (123.68, 116.779, 103.939) in RGB order (the BGR channel order of those weights is
+ * folded into conv1_1 when they are imported); {@code none}.
+ */
+public final class Vgg19Features implements Architecture<Vgg19Features.Options> {
+  /** Convolutions per block of VGG-19. */
+  private static final int[] CONVS_PER_BLOCK = {2, 2, 4, 4, 4};
+  private static final int[] CHANNELS = {64, 128, 256, 512, 512};
+  static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+  static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+  static final double[] CAFFE_MEAN_RGB = {123.68, 116.779, 103.939};
+
+  /** Options; keys layers, before_activation, input_norm (torchvision, caffe, none). */
+  public record Options(List<String> layers, Boolean beforeActivation, String inputNorm) {
+    public Options {
+      layers = layers == null ? List.of("conv5_4") : List.copyOf(layers);
+      if (layers.isEmpty()) {
+        throw new InvalidValue("layers", layers, "at least one of " + allConvNames());
+      }
+      for (String l : layers) {
+        if (!allConvNames().contains(l)) {
+          throw new InvalidValue("layers", "'" + l + "'", "names among " + allConvNames());
+        }
+      }
+      beforeActivation = beforeActivation == null || beforeActivation;
+      inputNorm = Check.oneOf("input_norm", inputNorm, "torchvision", List.of("torchvision", "caffe", "none"));
+    }
+  }
+
+  /** conv1_1 ... conv5_4 in network order. */
+  public static List<String> allConvNames() {
+    List<String> names = new ArrayList<>();
+    for (int b = 0; b < CONVS_PER_BLOCK.length; b++) {
+      for (int c = 1; c <= CONVS_PER_BLOCK[b]; c++) {
+        names.add("conv" + (b + 1) + "_" + c);
+      }
+    }
+    return names;
+  }
+
+  /** The graph output vertex of feature layer {@code conv} (e.g. "conv5_4" or "relu5_4"). */
+  public static String outputName(String conv, boolean beforeActivation) {
+    return beforeActivation ? conv : conv.replace("conv", "relu");
+  }
+
+  @Override
+  public String name() {
+    return "vgg19";
+  }
+
+  @Override
+  public String description() {
+    return "VGG-19 feature extractor (named layers conv1_1..conv5_4, before or after ReLU, ImageNet input norm)";
+  }
+
+  @Override
+  public Class<Options> optionsType() {
+    return Options.class;
+  }
+
+  @Override
+  public ComputationGraphConfiguration configuration(Options o) {
+    List<String> order = allConvNames();
+    int deepest = o.layers().stream().mapToInt(order::indexOf).max().orElseThrow();
+    GraphBuilder g = Layers.graph();
+    String x = "input";
+    if (!o.inputNorm().equals("none")) {
+      boolean caffe = o.inputNorm().equals("caffe");
+      double[] scale = new double[3];
+      double[] shift = new double[3];
+      for (int c = 0; c < 3; c++) {
+        scale[c] = caffe ? 255 : 1 / IMAGENET_STD[c];
+        shift[c] = caffe ? -CAFFE_MEAN_RGB[c] : -IMAGENET_MEAN[c] / IMAGENET_STD[c];
+      }
+      g.addVertex("input_norm", new ChannelAffine(scale, shift), x);
+      x = "input_norm";
+    }
+    long in = 3;
+    int index = 0;
+    outer:
+    for (int b = 0; b < CONVS_PER_BLOCK.length; b++) {
+      if (b > 0) {
+        String pool = "pool" + b;
+        g.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+            .build(), x);
+        x = pool;
+      }
+      for (int c = 1; c <= CONVS_PER_BLOCK[b]; c++) {
+        String conv = "conv" + (b + 1) + "_" + c;
+        g.addLayer(conv, Layers.conv(3, in, CHANNELS[b], Layers.IDENTITY, Layers.torchDefault(), true), x);
+        in = CHANNELS[b];
+        boolean needRelu = index < deepest || !o.beforeActivation();
+        if (needRelu) {
+          String relu = "relu" + (b + 1) + "_" + c;
+          g.addLayer(relu, new ActivationLayer.Builder().activation(Layers.RELU).build(), conv);
+          x = relu;
+        } else {
+          x = conv;
+        }
+        if (index == deepest) {
+          break outer;
+        }
+        index++;
+      }
+    }
+    String[] outputs = o.layers().stream().map(l -> outputName(l, o.beforeActivation())).toArray(String[]::new);
+    return g.setOutputs(outputs).setInputTypes(InputType.convolutional(128, 128, 3)).build();
+  }
+}

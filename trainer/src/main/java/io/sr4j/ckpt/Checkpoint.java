@@ -1,0 +1,212 @@
+package io.sr4j.ckpt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sr4j.data.AtomicFiles;
+import io.sr4j.data.BadInputException;
+import io.sr4j.nn.InputGradientGraph;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The project's model file: a zip that is also a valid DL4J {@code ModelSerializer} file of the main network
+ * ({@code configuration.json}, {@code coefficients.bin}, optional {@code updaterState.bin}), so plain DL4J code
+ * restores it with {@code ModelSerializer.restoreComputationGraph}, plus the {@link ModelCard} in
+ * {@code sr4j/model.json} and any further named entries (training state, EMA weights, a discriminator).
+ * Files are written atomically: a crash never leaves a half-written file under the final name.
+ */
+public final class Checkpoint {
+  public static final String CONFIGURATION = "configuration.json";
+  public static final String COEFFICIENTS = "coefficients.bin";
+  public static final String UPDATER = "updaterState.bin";
+  public static final String CARD = "sr4j/model.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Checkpoint() {}
+
+  /** A network read from a file, with its card when the file has one. */
+  public record Loaded(InputGradientGraph network, ModelCard card) {}
+
+  /**
+   * Writes {@code net} (with its optimizer state when {@code withUpdater}), {@code card} and {@code extras}
+   * (entry name to bytes) to {@code file}.
+   */
+  public static void write(Path file, ComputationGraph net, ModelCard card, boolean withUpdater,
+      Map<String, byte[]> extras) {
+    try {
+      AtomicFiles.write(file, tmp -> {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+          zip.setLevel(Deflater.BEST_SPEED);
+          writeNetwork(zip, net, withUpdater);
+          putEntry(zip, CARD, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+          for (Map.Entry<String, byte[]> e : extras.entrySet()) {
+            putEntry(zip, e.getKey(), e.getValue());
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void writeNetwork(ZipOutputStream zip, ComputationGraph net, boolean withUpdater) throws IOException {
+    putEntry(zip, CONFIGURATION, net.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
+    zip.putNextEntry(new ZipEntry(COEFFICIENTS));
+    writeArray(zip, net.params());
+    zip.closeEntry();
+    INDArray state = withUpdater && net.getUpdater() != null ? net.getUpdater().getStateViewArray() : null;
+    if (state != null) {
+      zip.putNextEntry(new ZipEntry(UPDATER));
+      writeArray(zip, state);
+      zip.closeEntry();
+    }
+  }
+
+  private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  /** ND4J's binary array format, as ModelSerializer writes it. */
+  public static void writeArray(OutputStream out, INDArray array) throws IOException {
+    DataOutputStream dos = new DataOutputStream(out);
+    Nd4j.write(array, dos);
+    dos.flush();
+  }
+
+  public static INDArray readArray(byte[] bytes) throws IOException {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      return Nd4j.read(in);
+    }
+  }
+
+  public static byte[] arrayBytes(INDArray array) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeArray(out, array);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A network as the bytes of a stand-alone ModelSerializer zip (for a second network inside a checkpoint). */
+  public static byte[] networkBytes(ComputationGraph net, boolean withUpdater) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.setLevel(Deflater.BEST_SPEED);
+      writeNetwork(zip, net, withUpdater);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads the network of a stand-alone ModelSerializer zip held in memory. */
+  public static InputGradientGraph networkFromBytes(byte[] zipBytes, boolean withUpdater, String what) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(zipBytes))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        entries.put(e.getName(), zip.readAllBytes());
+      }
+      return network(entries::get, withUpdater, what);
+    } catch (IOException e) {
+      throw new BadInputException(what + ": corrupt network data (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Reads the main network of {@code file} and its card (null for plain DL4J files). */
+  public static Loaded read(Path file, boolean withUpdater) {
+    try (ZipFile zip = open(file)) {
+      InputGradientGraph net = network(name -> bytes(zip, name), withUpdater, file.toString());
+      byte[] card = bytes(zip, CARD);
+      return new Loaded(net, card == null ? null : JSON.readValue(card, ModelCard.class));
+    } catch (IOException e) {
+      throw new BadInputException(file + ": corrupt checkpoint (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The card of {@code file} without loading its weights, if it has one. */
+  public static Optional<ModelCard> card(Path file) {
+    return entry(file, CARD).map(b -> {
+      try {
+        return JSON.readValue(b, ModelCard.class);
+      } catch (IOException e) {
+        throw new BadInputException(file + ": corrupt model card (" + e.getMessage() + ")", e);
+      }
+    });
+  }
+
+  /** One entry of {@code file}, if present. */
+  public static Optional<byte[]> entry(Path file, String name) {
+    try (ZipFile zip = open(file)) {
+      return Optional.ofNullable(bytes(zip, name));
+    } catch (IOException e) {
+      throw new BadInputException(file + ": corrupt checkpoint (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private interface EntrySource {
+    byte[] get(String name) throws IOException;
+  }
+
+  private static InputGradientGraph network(EntrySource entries, boolean withUpdater, String what) throws IOException {
+    byte[] conf = entries.get(CONFIGURATION);
+    byte[] coefficients = entries.get(COEFFICIENTS);
+    if (conf == null || coefficients == null) {
+      throw new BadInputException(what + ": not a model file (no " + CONFIGURATION + " / " + COEFFICIENTS + ")");
+    }
+    ComputationGraphConfiguration c = ComputationGraphConfiguration.fromJson(new String(conf, StandardCharsets.UTF_8));
+    c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+    c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+    InputGradientGraph net = new InputGradientGraph(c);
+    net.init(readArray(coefficients), false);
+    byte[] updater = withUpdater ? entries.get(UPDATER) : null;
+    if (updater != null) {
+      net.getUpdater().setStateViewArray(readArray(updater));
+    }
+    return net;
+  }
+
+  private static ZipFile open(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(file + ": no such model file");
+    }
+    try {
+      return new ZipFile(file.toFile());
+    } catch (java.util.zip.ZipException e) {
+      throw new BadInputException(file + ": not a model file (not a zip archive: " + e.getMessage() + ")", e);
+    }
+  }
+
+  private static byte[] bytes(ZipFile zip, String name) throws IOException {
+    ZipEntry e = zip.getEntry(name);
+    if (e == null) {
+      return null;
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      return in.readAllBytes();
+    }
+  }
+}
