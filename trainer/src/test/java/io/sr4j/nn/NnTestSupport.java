@@ -113,7 +113,7 @@ final class NnTestSupport {
                 .labels(new INDArray[] {labels})
                 .epsilon(1e-6)
                 .maxRelError(1e-5)
-                .minAbsoluteError(1e-9)
+                .minAbsoluteError(1e-8)
                 .exitOnFirstError(false)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed (see log)");
