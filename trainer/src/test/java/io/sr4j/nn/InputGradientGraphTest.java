@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Finite-difference checks of InputGradientGraph's dL/dInput and parameter gradients on a two-input, two-output
- * graph (an input used twice, FastConv2D in SAME / REPLICATE / 1x1 modes, elementwise add), with
+ * graph (an input used twice, FastConv2D in SAME / REPLICATE / 1x1 modes, elementwise add, PixelShuffle), with
  * L = sum(G1 * out1) + sum(G2 * out2), so dL/dout_k = G_k.
  */
 class InputGradientGraphTest {
@@ -52,9 +52,10 @@ class InputGradientGraphTest {
                 .addLayer("cb", new FastConv2D.Builder(3).paddingMode(FastConv2D.Padding.REPLICATE).hasBias(false)
                         .nOut(4).build(), "b")
                 .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "ca", "cb")
+                .addVertex("ps", new PixelShuffle(2), "sum")
                 .addLayer("side", new FastConv2D.Builder(1).nOut(2).activation(new ActivationLReLU(0.2)).build(),
                         "a")
-                .setOutputs("sum", "side")
+                .setOutputs("ps", "side")
                 .setInputTypes(InputType.convolutional(5, 4, 2), InputType.convolutional(5, 4, 3));
     }
 
