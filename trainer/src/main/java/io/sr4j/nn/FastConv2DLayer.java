@@ -1,0 +1,174 @@
+package io.sr4j.nn;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime layer of {@link FastConv2D}: forward = libnd4j {@code conv2d} (+ activation), backward = libnd4j
+ * {@code conv2d_bp}, both NCHW with OIHW weights.
+ *
+ * <p>In a training-mode forward pass with a non-identity activation, the pre-activation output is kept (in the
+ * ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It is
+ * dropped when a new input is set or the layer is cleared; if it is missing, backprop recomputes it.
+ */
+public class FastConv2DLayer extends BaseLayer<FastConv2D> {
+
+    private static final int NCHW = 0;
+    private static final int WEIGHTS_OIHW = 1;
+
+    /** Pre-activation output [N, nOut, outH, outW] of the last training-mode forward pass, or null. */
+    private INDArray preActivation;
+
+    public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return layerConf().hasBias();
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        super.setInput(input, workspaceMgr);
+        preActivation = null;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        preActivation = null;
+    }
+
+    @Override
+    public void setParams(INDArray params) {
+        // Parameters are laid out in c order (see FastConv2DParamInitializer).
+        setParams(params, 'c');
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray z = convolve(convInput(ArrayType.FF_WORKING_MEM, workspaceMgr), ArrayType.ACTIVATIONS, workspaceMgr);
+        IActivation activation = layerConf().getActivationFn();
+        boolean identity = activation instanceof ActivationIdentity;
+        preActivation = training && !identity ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : null;
+        return identity ? z : activation.getActivation(z, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        FastConv2D c = layerConf();
+        IActivation activation = c.getActivationFn();
+        INDArray x = convInput(ArrayType.BP_WORKING_MEM, workspaceMgr); // [N, nIn, H(+2p), W(+2p)]
+        INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
+        if (!(activation instanceof ActivationIdentity)) {
+            INDArray z = preActivation != null ? preActivation : convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
+            preActivation = null; // the activation's backprop overwrites z in place
+            delta = activation.backprop(z, delta).getFirst();
+        }
+
+        boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;
+        INDArray gradX = workspaceMgr.createUninitialized(
+                replicate ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
+        INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
+
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+        if (hasBias()) {
+            INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
+            op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY), delta)
+                    .addOutputs(gradX, gradW, gradB);
+        } else {
+            op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
+        }
+        Nd4j.exec(op.addIntegerArguments(convArgs()).build());
+
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
+        if (hasBias()) {
+            gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY,
+                    gradientViews.get(FastConv2DParamInitializer.BIAS_KEY));
+        }
+
+        INDArray epsNext = gradX;
+        if (replicate) {
+            int[] pad = c.effectivePadding();
+            epsNext = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, EdgePadding.foldBack(gradX, pad[0], pad[1]), 'c');
+        }
+        return new Pair<>(gradient, epsNext);
+    }
+
+    /** Convolution plus bias of {@code x} (from {@link #convInput}): [N, nOut, outH, outW], as {@code outType}. */
+    private INDArray convolve(INDArray x, ArrayType outType, LayerWorkspaceMgr workspaceMgr) {
+        int[] out = layerConf().outputSize(input.size(2), input.size(3));
+        INDArray z = workspaceMgr.createUninitialized(outType, dataType,
+                new long[] {input.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
+        INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
+        if (hasBias()) {
+            op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY));
+        } else {
+            op.addInputs(x, weights);
+        }
+        Nd4j.exec(op.addOutputs(z).addIntegerArguments(convArgs()).build());
+        return z;
+    }
+
+    /**
+     * The array the convolution op sees: the input cast to the layer's data type, edge-padded for REPLICATE.
+     * [N, nIn, H, W] or [N, nIn, H + 2*padH, W + 2*padW].
+     */
+    private INDArray convInput(ArrayType paddedType, LayerWorkspaceMgr workspaceMgr) {
+        validateInput();
+        INDArray x = input.castTo(dataType);
+        if (layerConf().getPaddingMode() != FastConv2D.Padding.REPLICATE) {
+            return x;
+        }
+        int[] pad = layerConf().effectivePadding();
+        INDArray padded = workspaceMgr.createUninitialized(paddedType, dataType,
+                new long[] {x.size(0), x.size(1), x.size(2) + 2L * pad[0], x.size(3) + 2L * pad[1]}, 'c');
+        return EdgePadding.pad(x, pad[0], pad[1], padded);
+    }
+
+    /** Integer arguments of conv2d / conv2d_bp: kernel, stride, zero padding, dilation 1, not SAME, NCHW, OIHW. */
+    private int[] convArgs() {
+        FastConv2D c = layerConf();
+        int[] k = c.getKernelSize();
+        int[] s = c.getStride();
+        int[] p = c.getPaddingMode() == FastConv2D.Padding.REPLICATE ? new int[] {0, 0} : c.effectivePadding();
+        return new int[] {k[0], k[1], s[0], s[1], p[0], p[1], 1, 1, 0, NCHW, WEIGHTS_OIHW};
+    }
+
+    private void validateInput() {
+        if (input.rank() != 4 || input.size(1) != layerConf().getNIn()) {
+            throw new DL4JInvalidInputException("FastConv2D " + layerId() + ": expected input [N, "
+                    + layerConf().getNIn() + ", H, W] (NCHW), got " + Arrays.toString(input.shape()));
+        }
+    }
+}

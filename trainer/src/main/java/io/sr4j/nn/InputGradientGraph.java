@@ -1,0 +1,97 @@
+package io.sr4j.nn;
+
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A {@link ComputationGraph} that returns dL/dInput as well as the parameter gradient for externally supplied
+ * dL/dOutput, so that graphs can be chained (a discriminator or a VGG feature extractor into a generator).
+ *
+ * <p>Use: {@link #forwardTrain} (training-mode forward pass that keeps the layer inputs), then
+ * {@link #backpropWithInputGradients}. The graph must not end in an output (loss) layer, and both its training and
+ * inference workspace modes must be {@link WorkspaceMode#NONE}: DL4J's backprop leaves the input gradients in
+ * workspaces that are closed by the time it returns otherwise.
+ */
+public class InputGradientGraph extends ComputationGraph {
+
+    /**
+     * Result of {@link #backpropWithInputGradients}.
+     *
+     * @param parameters gradient of every parameter; its arrays are views of the graph's gradient buffer and are
+     *                   overwritten by the next backprop (dup them to keep them)
+     * @param inputs     dL/dInput per graph input, in the order of {@code getConfiguration().getNetworkInputs()};
+     *                   detached copies, same shapes as the inputs (zeros for an input no output depends on)
+     */
+    public record Gradients(Gradient parameters, INDArray[] inputs) {
+    }
+
+    /** @throws IllegalArgumentException unless the training and inference workspace modes are both NONE */
+    public InputGradientGraph(ComputationGraphConfiguration configuration) {
+        super(requireNoWorkspaces(configuration));
+    }
+
+    /** Builds the graph from {@code configuration} and initialises its parameters. */
+    public static InputGradientGraph create(ComputationGraphConfiguration configuration) {
+        InputGradientGraph graph = new InputGradientGraph(configuration);
+        graph.init();
+        return graph;
+    }
+
+    private static ComputationGraphConfiguration requireNoWorkspaces(ComputationGraphConfiguration c) {
+        if (c.getTrainingWorkspaceMode() != WorkspaceMode.NONE || c.getInferenceWorkspaceMode() != WorkspaceMode.NONE) {
+            throw new IllegalArgumentException("InputGradientGraph needs trainingWorkspaceMode(NONE) and "
+                    + "inferenceWorkspaceMode(NONE); got training=" + c.getTrainingWorkspaceMode() + ", inference="
+                    + c.getInferenceWorkspaceMode());
+        }
+        return c;
+    }
+
+    /**
+     * Training-mode forward pass that keeps every layer's input for a following
+     * {@link #backpropWithInputGradients}.
+     *
+     * @return the network outputs, in the order of {@code getConfiguration().getNetworkOutputs()}
+     */
+    public INDArray[] forwardTrain(INDArray... inputs) {
+        Map<String, INDArray> activations = feedForward(inputs, true, false);
+        List<String> outputs = getConfiguration().getNetworkOutputs();
+        INDArray[] out = new INDArray[outputs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = activations.get(outputs.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * Backpropagates {@code dLdOutputs} (one per network output, same shapes as the outputs of the preceding
+     * {@link #forwardTrain}) and returns the parameter gradient and dL/dInput for every input. Clears the layer
+     * states afterwards, so each call needs its own forward pass.
+     */
+    public Gradients backpropWithInputGradients(INDArray... dLdOutputs) {
+        if (dLdOutputs == null || dLdOutputs.length != getNumOutputArrays()) {
+            throw new IllegalArgumentException("Expected " + getNumOutputArrays() + " dL/dOutput arrays, got "
+                    + (dLdOutputs == null ? 0 : dLdOutputs.length));
+        }
+        INDArray[] inputs = getInputs();
+        if (inputs == null) {
+            throw new IllegalStateException("No inputs set: call forwardTrain(...) first");
+        }
+        calcBackpropGradients(false, false, dLdOutputs);
+        List<String> names = getConfiguration().getNetworkInputs();
+        INDArray[] dLdIn = new INDArray[names.size()];
+        for (int i = 0; i < dLdIn.length; i++) {
+            INDArray eps = getVertex(names.get(i)).getEpsilon();
+            dLdIn[i] = eps == null ? Nd4j.zerosLike(inputs[i]) : eps.dup();
+        }
+        Gradient parameters = gradient();
+        clearLayersStates();
+        return new Gradients(parameters, dLdIn);
+    }
+}

@@ -1,0 +1,108 @@
+package io.sr4j.nn;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Parameter-free graph vertex equal to PyTorch {@code pixel_shuffle(x, r)} (ONNX {@code DepthToSpace}, mode CRD):
+ * [N, C*r*r, H, W] to [N, C, H*r, W*r] with {@code out[n, c, h*r + i, w*r + j] = in[n, c*r*r + i*r + j, h, w]}.
+ * This differs from ND4J's {@code depthToSpace}, which uses the DCR channel order.
+ *
+ * <p>Usage: {@code graphBuilder.addVertex("up", new PixelShuffle(2), "conv")}.
+ */
+public class PixelShuffle extends GraphVertex {
+
+    private final int upscaleFactor;
+
+    /** @param upscaleFactor r >= 1 */
+    public PixelShuffle(@JsonProperty("upscaleFactor") int upscaleFactor) {
+        if (upscaleFactor < 1) {
+            throw new IllegalArgumentException("PixelShuffle: upscale factor must be >= 1, got " + upscaleFactor);
+        }
+        this.upscaleFactor = upscaleFactor;
+    }
+
+    public int getUpscaleFactor() {
+        return upscaleFactor;
+    }
+
+    @Override
+    public PixelShuffle clone() {
+        return new PixelShuffle(upscaleFactor);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PixelShuffle && ((PixelShuffle) o).upscaleFactor == upscaleFactor;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(upscaleFactor) * 31 + PixelShuffle.class.getSimpleName().hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new PixelShuffleVertex(graph, name, idx, upscaleFactor, networkDatatype);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional)) {
+            throw new InvalidInputTypeException("PixelShuffle: expected one CNN input, got "
+                    + Arrays.toString(vertexInputs));
+        }
+        InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) vertexInputs[0];
+        if (in.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("PixelShuffle: only NCHW is supported, got " + in.getFormat());
+        }
+        long rr = (long) upscaleFactor * upscaleFactor;
+        if (in.getChannels() % rr != 0) {
+            throw new InvalidInputTypeException("PixelShuffle(" + upscaleFactor + "): input channels "
+                    + in.getChannels() + " not divisible by " + rr);
+        }
+        return InputType.convolutional(in.getHeight() * upscaleFactor, in.getWidth() * upscaleFactor,
+                in.getChannels() / rr, CNN2DFormat.NCHW);
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        InputType out = getOutputType(-1, inputTypes);
+        return new LayerMemoryReport.Builder(null, PixelShuffle.class, inputTypes[0], out)
+                .standardMemory(0, 0)
+                .workingMemory(0, 0, 0, 0)
+                .cacheMemory(0, 0)
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return "PixelShuffle(" + upscaleFactor + ")";
+    }
+}
