@@ -51,4 +51,9 @@ public class BilinearUpsampleVertex extends SingleInputVertex {
     INDArray dx = PlaneMatmul.apply(eps, ah.transpose(), aw.transpose());
     return new Pair<>(null, new INDArray[] {workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx)});
   }
+
+  @Override
+  public String toString() {
+    return "BilinearUpsampleVertex(name=" + vertexName + ", factor=" + factor + ")";
+  }
 }

@@ -36,4 +36,9 @@ public class ChannelAffineVertex extends SingleInputVertex {
     Broadcast.mul(eps, scale.castTo(eps.dataType()), dx, 1);
     return new Pair<>(null, new INDArray[] {dx});
   }
+
+  @Override
+  public String toString() {
+    return "ChannelAffineVertex(name=" + vertexName + ")";
+  }
 }
