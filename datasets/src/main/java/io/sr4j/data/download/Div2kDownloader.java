@@ -25,7 +25,10 @@ import java.util.Map;
  */
 public final class Div2kDownloader {
   /** The DIV2K page of the ETH Zurich Computer Vision Lab, where the archives are. */
-  public static final URI DEFAULT_BASE_URL = URI.create("http://data.vision.ee.ethz.ch/cvl/DIV2K/");
+  public static final String DEFAULT_BASE = "http://data.vision.ee.ethz.ch/cvl/DIV2K/";
+
+  /** {@link #DEFAULT_BASE} as a URI. */
+  public static final URI DEFAULT_BASE_URL = URI.create(DEFAULT_BASE);
 
   /** Name of the file, in the destination folder, that records the SHA-256 of every archive downloaded there. */
   public static final String RECORDED_SUMS = "SHA256SUMS";

@@ -1,5 +1,6 @@
 package io.sr4j.data.download;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +16,8 @@ public enum Div2kPart {
   VALID_LR_X3("DIV2K_valid_LR_bicubic_X3.zip"),
   VALID_LR_X4("DIV2K_valid_LR_bicubic_X4.zip");
 
-  /** What {@code sr data download div2k} fetches without {@code --parts}: what x4 training and validation need. */
-  public static final List<Div2kPart> DEFAULT = List.of(TRAIN_HR, VALID_HR, TRAIN_LR_X4, VALID_LR_X4);
+  /** Short names of what is fetched when no parts are named: what x4 training and validation need. */
+  public static final String DEFAULT_SHORT_NAMES = "train_hr,valid_hr,train_lr_x4,valid_lr_x4";
 
   private final String archiveName;
 
@@ -40,6 +41,18 @@ public enum Div2kPart {
   /** All short names, comma separated. */
   public static String shortNames() {
     return String.join(",", Arrays.stream(values()).map(Div2kPart::shortName).toList());
+  }
+
+  /** The parts of a comma-separated list of short names, without repeats, in the given order. */
+  public static List<Div2kPart> parseList(String shortNames) {
+    List<Div2kPart> parts = new ArrayList<>();
+    for (String name : shortNames.split(",")) {
+      Div2kPart p = parse(name);
+      if (!parts.contains(p)) {
+        parts.add(p);
+      }
+    }
+    return List.copyOf(parts);
   }
 
   /** The part of a short name (any case); an unknown name fails listing the valid ones. */

@@ -19,16 +19,6 @@ public enum PatchColor {
     this.channels = channels;
   }
 
-  /** {@code rgb} or {@code y}, any case. */
-  public static PatchColor parse(String name) {
-    for (PatchColor c : values()) {
-      if (c.name().equalsIgnoreCase(name)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException("unknown colour '" + name + "', expected rgb or y");
-  }
-
   /** The configuration name: {@code rgb} or {@code y}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
