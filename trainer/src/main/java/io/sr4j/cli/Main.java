@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       EvaluateCommand.class,
       UpscaleCommand.class,
       ResizeCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
