@@ -38,6 +38,8 @@ public final class Div2kDownloader {
   private Div2kDownloader() {}
 
   /**
+   * What to download and where.
+   *
    * @param dir destination folder
    * @param parts archives to fetch
    * @param baseUrl folder URL the archive names are resolved against
@@ -58,7 +60,7 @@ public final class Div2kDownloader {
     }
   }
 
-  /** What happened to one part. */
+  /** What happened to one part: skipped as already complete, or downloaded and unpacked ({@code files} files). */
   public record PartResult(Div2kPart part, boolean alreadyComplete, int files, String sha256) {}
 
   /** Fetches every part of {@code options}, in order; stops at the first failure. */

@@ -55,37 +55,53 @@ public final class RandomPatchSource implements PatchSource {
     }
     int threads = Parallel.defaultThreads();
     List<ImageFiles.Dimensions> lrSizes = lrSizes(folder, threads);
-    int lrPatchPx = options.gtSizePx() / s;
-    long estimatedBytes = 0;
-    for (int i = 0; i < lrSizes.size(); i++) {
-      ImageFiles.Dimensions lr = lrSizes.get(i);
-      if (lr.width() < lrPatchPx || lr.height() < lrPatchPx) {
-        throw new BadInputException(folder.hrFile(i) + ": too small for a " + options.gtSizePx() + "x"
-            + options.gtSizePx() + " HR patch: its aligned HR is " + lr.width() * s + "x" + lr.height() * s
-            + " (LR " + lr.width() + "x" + lr.height() + " at x" + s + ", the LR patch is " + lrPatchPx + "x"
-            + lrPatchPx + ")" + (folder.hasLrFolder() ? "; LR file " + folder.lrFile(i) : ""));
-      }
-      estimatedBytes += 3L * lr.width() * lr.height() * (1 + (long) s * s);
-    }
-    long heapLimit = Runtime.getRuntime().maxMemory() / 2;
-    long budget = Math.min(options.memoryBudgetBytes(), heapLimit);
-    String budgetNote = "estimated " + PairStore.formatBytes(estimatedBytes) + (estimatedBytes <= budget ? " <= " : " > ")
-        + "memory budget " + PairStore.formatBytes(budget)
-        + (budget < options.memoryBudgetBytes() ? " (half the maximum heap)" : "");
-    PairStore store;
-    if (estimatedBytes <= budget) {
-      store = InMemoryPairs.load(folder, threads, budgetNote);
-    } else {
-      Path cacheDir = options.lrCacheDir() != null ? options.lrCacheDir()
-          : Path.of(System.getProperty("java.io.tmpdir"), "sr4j-lr-cache");
-      store = DiskPairs.prepare(folder, lrSizes, cacheDir, threads, budgetNote);
-    }
+    checkPatchFits(folder, lrSizes, options.gtSizePx());
+    PairStore store = store(folder, lrSizes, options, threads);
     EpochOrder order = new EpochOrder(folder.size(), options.enlargeRatio(), options.seed());
     String what = folder.size() + " images from " + folder.hrDir() + ", x" + s + ", " + options.gtSizePx()
         + " px HR patches, batch " + options.batchSize() + ", " + options.color().configName()
         + (options.useHflip() ? ", hflip" : "") + (options.useRot() ? ", rot" : "")
         + ", enlarge x" + options.enlargeRatio();
     return new RandomPatchSource(store, order, options, s, what);
+  }
+
+  /** Fails naming the first image whose aligned size cannot hold an HR patch of {@code gtSizePx}. */
+  private static void checkPatchFits(PairedFolder folder, List<ImageFiles.Dimensions> lrSizes, int gtSizePx) {
+    int s = folder.scale();
+    int lrPatchPx = gtSizePx / s;
+    for (int i = 0; i < lrSizes.size(); i++) {
+      ImageFiles.Dimensions lr = lrSizes.get(i);
+      if (lr.width() < lrPatchPx || lr.height() < lrPatchPx) {
+        throw new BadInputException(folder.hrFile(i) + ": too small for a " + gtSizePx + "x" + gtSizePx
+            + " HR patch: its aligned HR is " + lr.width() * s + "x" + lr.height() * s + " (LR " + lr.width() + "x"
+            + lr.height() + " at x" + s + ", the LR patch is " + lrPatchPx + "x" + lrPatchPx + ")"
+            + (folder.hasLrFolder() ? "; LR file " + folder.lrFile(i) : ""));
+      }
+    }
+  }
+
+  /**
+   * In memory when the 8-bit planes (estimated as RGB: {@code 3 * lrArea * (1 + scale^2)} bytes per pair) fit the
+   * budget, capped at half the maximum heap; otherwise read from disk.
+   */
+  private static PairStore store(
+      PairedFolder folder, List<ImageFiles.Dimensions> lrSizes, RandomPatchOptions options, int threads) {
+    long s = folder.scale();
+    long estimatedBytes = 0;
+    for (ImageFiles.Dimensions lr : lrSizes) {
+      estimatedBytes += 3L * lr.width() * lr.height() * (1 + s * s);
+    }
+    long budget = Math.min(options.memoryBudgetBytes(), Runtime.getRuntime().maxMemory() / 2);
+    boolean fits = estimatedBytes <= budget;
+    String budgetNote = "estimated " + PairStore.formatBytes(estimatedBytes) + (fits ? " <= " : " > ")
+        + "memory budget " + PairStore.formatBytes(budget)
+        + (budget < options.memoryBudgetBytes() ? " (half the maximum heap)" : "");
+    if (fits) {
+      return InMemoryPairs.load(folder, threads, budgetNote);
+    }
+    Path cacheDir = options.lrCacheDir() != null ? options.lrCacheDir()
+        : Path.of(System.getProperty("java.io.tmpdir"), "sr4j-lr-cache");
+    return DiskPairs.prepare(folder, lrSizes, cacheDir, threads, budgetNote);
   }
 
   /** LR size of every sample, from image headers (checked against the HR size when LR files are given). */
