@@ -76,15 +76,23 @@ class PrefetcherTest {
     assertTrue(outOfOrder, "workers finished out of order, so ordering was the prefetcher's doing: " + finished);
   }
 
+  private static void awaitRequests(IndexSource source, int count) {
+    for (int i = 0; i < 500 && source.requested.size() < count; i++) {
+      sleep(10);
+    }
+  }
+
   @Test
   void workersStayAtMostCapacityAheadOfTheConsumer() throws InterruptedException {
     IndexSource source = new IndexSource(i -> { });
     try (Prefetcher p = new Prefetcher(source, 0, 2, 3)) {
-      sleep(150);
+      awaitRequests(source, 3);
+      sleep(100); // room for a (wrong) fourth request
       assertEquals(List.of(0L, 1L, 2L), source.requested.stream().sorted().toList());
       p.next();
       p.next();
-      sleep(150);
+      awaitRequests(source, 5);
+      sleep(100);
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L), source.requested.stream().sorted().toList());
     }
   }
