@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       UpscaleCommand.class,
       ResizeCommand.class,
       NiqeCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

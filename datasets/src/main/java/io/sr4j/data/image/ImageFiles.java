@@ -3,6 +3,7 @@ package io.sr4j.data.image;
 import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.color.Quantize;
+import java.awt.Rectangle;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -67,8 +69,54 @@ public final class ImageFiles {
     }
   }
 
+  /** Width and height of an image file, in pixels. */
+  public record Dimensions(int width, int height) {}
+
   /** Decodes the image stored at {@code path}. */
   public static Image read(Path path) {
+    return decode(path, null);
+  }
+
+  /**
+   * Decodes only the region {@code [x0, x0+w) x [y0, y0+h)} of the image at {@code path} (the same samples as
+   * {@code read(path).crop(x0, y0, w, h)}, without holding the whole image in memory).
+   */
+  public static Image readRegion(Path path, int x0, int y0, int w, int h) {
+    if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0) {
+      throw new IllegalArgumentException("region " + w + "x" + h + "+" + x0 + "+" + y0 + " is empty or negative");
+    }
+    return decode(path, new Rectangle(x0, y0, w, h));
+  }
+
+  /** The size of the image at {@code path}, read from its header without decoding the pixels. */
+  public static Dimensions dimensions(Path path) {
+    return withReader(path, (reader, format) -> new Dimensions(reader.getWidth(0), reader.getHeight(0)));
+  }
+
+  private static Image decode(Path path, Rectangle region) {
+    BufferedImage decoded = withReader(path, (reader, format) -> {
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (region != null) {
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if (region.x + region.width > w || region.y + region.height > h) {
+          throw new BadInputException(path + ": region " + region.width + "x" + region.height + "+" + region.x + "+"
+              + region.y + " lies outside the " + w + "x" + h + " image");
+        }
+        param.setSourceRegion(region);
+      }
+      return reader.read(0, param);
+    });
+    return fromBufferedImage(decoded, path);
+  }
+
+  /** What is done with an open reader positioned on the file; {@code format} is its upper-case format name. */
+  @FunctionalInterface
+  private interface ReaderAction<T> {
+    T apply(ImageReader reader, String format) throws IOException;
+  }
+
+  private static <T> T withReader(Path path, ReaderAction<T> action) {
     long size;
     try {
       if (Files.isDirectory(path)) {
@@ -83,7 +131,6 @@ public final class ImageFiles {
     if (size == 0) {
       throw new BadInputException(path + ": file is empty (0 bytes), expected a PNG, JPEG or BMP image");
     }
-    BufferedImage decoded;
     String format = "image";
     try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -95,7 +142,7 @@ public final class ImageFiles {
       format = reader.getFormatName().toUpperCase(Locale.ROOT);
       try {
         reader.setInput(in, true, true);
-        decoded = reader.read(0);
+        return action.apply(reader, format);
       } finally {
         reader.dispose();
       }
@@ -105,7 +152,6 @@ public final class ImageFiles {
       throw new BadInputException(
           path + ": truncated or corrupt " + format + " data (" + rootMessage(e) + ")", e);
     }
-    return fromBufferedImage(decoded, path);
   }
 
   private static String rootMessage(Throwable e) {

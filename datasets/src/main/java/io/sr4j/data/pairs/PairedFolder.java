@@ -79,7 +79,8 @@ public final class PairedFolder {
         + String.join(", ", tried.subList(0, 2)) + ")");
   }
 
-  static String stem(Path file) {
+  /** The file name without its extension. */
+  public static String stem(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot < 0 ? name : name.substring(0, dot);
@@ -119,6 +120,14 @@ public final class PairedFolder {
     return hrFiles.get(index);
   }
 
+  /** The LR file of sample {@code index}; only when {@link #hasLrFolder()}. */
+  public Path lrFile(int index) {
+    if (lrFiles == null) {
+      throw new IllegalStateException("LR images of " + hrDir + " are synthesised, there is no LR file");
+    }
+    return lrFiles.get(index);
+  }
+
   /** Reads (and, without an LR folder, synthesises) sample {@code index}. */
   public PairedSample load(int index) {
     Path hrFile = hrFiles.get(index);
@@ -150,6 +159,20 @@ public final class PairedFolder {
 
   /** Crops HR to exactly {@code scale} x LR (DIV2K HR may be up to scale-1 pixels larger), or fails. */
   private Image alignHr(Image hr, Image lr, Path hrFile, Path lrFile) {
+    checkAligned(hrFile, new ImageFiles.Dimensions(hr.width(), hr.height()),
+        lrFile, new ImageFiles.Dimensions(lr.width(), lr.height()));
+    if (lr.channels() != hr.channels()) {
+      throw new BadInputException("LR/HR channel mismatch: " + lrFile + " has " + lr.channels() + " colour planes, "
+          + hrFile + " has " + hr.channels());
+    }
+    return hr.cropTopLeft(lr.width() * scale, lr.height() * scale).withoutAlpha();
+  }
+
+  /**
+   * Fails unless an HR image of size {@code hr} can be the partner of an LR image of size {@code lr}: at least
+   * {@code scale} times the LR size and less than one LR pixel more (its top-left {@code scale x LR} region is used).
+   */
+  public void checkAligned(Path hrFile, ImageFiles.Dimensions hr, Path lrFile, ImageFiles.Dimensions lr) {
     int w = lr.width() * scale;
     int h = lr.height() * scale;
     boolean fits = hr.width() >= w && hr.width() < w + scale && hr.height() >= h && hr.height() < h + scale;
@@ -158,10 +181,5 @@ public final class PairedFolder {
           + ", so its HR should be " + w + "x" + h + " at x" + scale + ", but " + hrFile + " is "
           + hr.width() + "x" + hr.height());
     }
-    if (lr.channels() != hr.channels()) {
-      throw new BadInputException("LR/HR channel mismatch: " + lrFile + " has " + lr.channels() + " colour planes, "
-          + hrFile + " has " + hr.channels());
-    }
-    return hr.cropTopLeft(w, h).withoutAlpha();
   }
 }

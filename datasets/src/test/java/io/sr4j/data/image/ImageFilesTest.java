@@ -163,4 +163,23 @@ class ImageFilesTest {
     BadInputException e = assertThrows(BadInputException.class, () -> ImageFiles.write(img, dir.resolve("x.tga")));
     assertTrue(e.getMessage().contains(".tga"), e.getMessage());
   }
+
+  @Test
+  void regionsAndDimensionsMatchTheFullDecode() {
+    Random rnd = new Random(17);
+    Image rgb8 = Image.of(23, 17, randomPlane(rnd, 23 * 17, 255), randomPlane(rnd, 23 * 17, 255),
+        randomPlane(rnd, 23 * 17, 255));
+    Image gray16 = new Image(19, 21, new float[][] {randomPlane(rnd, 19 * 21, 65535)}, null, 16);
+    for (Image img : new Image[] {rgb8, gray16}) {
+      Path file = dir.resolve("r" + img.bitDepth() + ".png");
+      ImageFiles.write(img, file);
+      assertEquals(new ImageFiles.Dimensions(img.width(), img.height()), ImageFiles.dimensions(file));
+      assertSamePixels(ImageFiles.read(file).crop(3, 5, 9, 11), ImageFiles.readRegion(file, 3, 5, 9, 11));
+      assertSamePixels(ImageFiles.read(file), ImageFiles.readRegion(file, 0, 0, img.width(), img.height()));
+      BadInputException e = assertThrows(BadInputException.class,
+          () -> ImageFiles.readRegion(file, 10, 0, img.width() - 9, 4));
+      assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("outside"),
+          e.getMessage());
+    }
+  }
 }
