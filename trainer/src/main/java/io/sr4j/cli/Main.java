@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ResizeCommand.class,
       NiqeCommand.class,
       DataCommand.class,
+      ModelInfoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
