@@ -2,17 +2,16 @@ package io.sr4j.arch;
 
 import io.sr4j.config.Check;
 import io.sr4j.config.InvalidValue;
+import io.sr4j.nn.PureActivation;
 import io.sr4j.nn.BilinearUpsample;
+import io.sr4j.nn.ChannelPReLU;
 import io.sr4j.nn.PixelShuffle;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitConstant;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
@@ -92,10 +91,8 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
     return g.setOutputs(out).setInputTypes(InputType.convolutional(24, 24, o.numInCh())).build();
   }
 
-  private static PReLULayer prelu(long channels) {
-    // one slope per channel, shared over height and width (PyTorch nn.PReLU(channels), initialised to 0.25)
-    return new PReLULayer.Builder().inputShape(channels, 1, 1).sharedAxes(2, 3)
-        .weightInit(new WeightInitConstant(0.25)).build();
+  private static ChannelPReLU prelu(long channels) {
+    return new ChannelPReLU(channels);
   }
 
   private static String srgan(GraphBuilder g, Options o) {
@@ -168,8 +165,7 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
       g.addVertex(conv + ".shuffle", new PixelShuffle(r), conv);
       String act = "act" + (s + 1);
       if (msr) {
-        g.addLayer(act, new ActivationLayer.Builder()
-            .activation(Layers.leakyRelu(MSR_LRELU_SLOPE)).build(), conv + ".shuffle");
+        g.addVertex(act, new PureActivation(Layers.leakyRelu(MSR_LRELU_SLOPE)), conv + ".shuffle");
       } else {
         g.addLayer(act, prelu(nf), conv + ".shuffle");
       }

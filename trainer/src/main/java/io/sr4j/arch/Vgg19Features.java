@@ -2,19 +2,19 @@ package io.sr4j.arch;
 
 import io.sr4j.config.Check;
 import io.sr4j.config.InvalidValue;
+import io.sr4j.nn.PureActivation;
 import io.sr4j.nn.ChannelAffine;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * VGG-19's convolutional part (Simonyan and Zisserman), as a feature extractor for perceptual losses. Layers are
- * named conv1_1 ... conv5_4 (3x3, ReLU as separate layers relu1_1 ...; max pooling pool1 ... pool4). The outputs
- * are the requested {@code layers}, taken before the ReLU ({@code before_activation: true}, ESRGAN) or after it
+ * named conv1_1 ... conv5_4 (3x3, ReLU as separate layers relu1_1 ...; max pooling pool1 ... pool4). The outputs,
+ * "out.&lt;layer&gt;" in the order given, are the requested {@code layers}, taken before the ReLU ({@code before_activation: true}, ESRGAN) or after it
  * (SRGAN); the graph stops at the deepest requested layer. The input is RGB in [0,1]; {@code input_norm} maps it to
  * what the weights were trained on, as the vertex "input_norm": {@code torchvision} (default) {@code (x - mean) /
  * std} with mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225); {@code caffe} (Keras weights)
@@ -57,8 +57,8 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
     return names;
   }
 
-  /** The graph output vertex of feature layer {@code conv} (e.g. "conv5_4" or "relu5_4"). */
-  public static String outputName(String conv, boolean beforeActivation) {
+  /** The vertex whose values are feature layer {@code conv} (e.g. "conv5_4" or "relu5_4"). */
+  static String outputName(String conv, boolean beforeActivation) {
     return beforeActivation ? conv : conv.replace("conv", "relu");
   }
 
@@ -111,7 +111,7 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
         boolean needRelu = index < deepest || !o.beforeActivation();
         if (needRelu) {
           String relu = "relu" + (b + 1) + "_" + c;
-          g.addLayer(relu, new ActivationLayer.Builder().activation(Layers.RELU).build(), conv);
+          g.addVertex(relu, new PureActivation(Layers.RELU), conv);
           x = relu;
         } else {
           x = conv;
@@ -122,7 +122,13 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
         index++;
       }
     }
-    String[] outputs = o.layers().stream().map(l -> outputName(l, o.beforeActivation())).toArray(String[]::new);
+    // Each output is a leaf copy of its feature vertex: DL4J replaces, instead of adding to, the gradient that deeper
+    // layers send back to a vertex that is also a network output, so outputs must not feed other vertices.
+    String[] outputs = new String[o.layers().size()];
+    for (int i = 0; i < outputs.length; i++) {
+      outputs[i] = "out." + o.layers().get(i);
+      g.addVertex(outputs[i], new PureActivation(Layers.IDENTITY), outputName(o.layers().get(i), o.beforeActivation()));
+    }
     return g.setOutputs(outputs).setInputTypes(InputType.convolutional(128, 128, 3)).build();
   }
 }

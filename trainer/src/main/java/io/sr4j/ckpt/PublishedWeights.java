@@ -240,8 +240,8 @@ public final class PublishedWeights {
     StateDict source = keras ? KerasH5Reader.read(file) : readTorch(file, null);
     for (int i = 0; i < convs.size(); i++) {
       String conv = convs.get(i);
-      if (net.getLayer(conv) == null) {
-        break;
+      if (!net.getConfiguration().getVertices().containsKey(conv)) {
+        break; // the graph stops at the deepest requested layer
       }
       if (keras) {
         String layer = "block" + conv.substring(4).replace("_", "_conv");

@@ -40,7 +40,7 @@ public final class WeightMapping {
       };
     }
     if (conf instanceof PReLULayer) {
-      return attr.equals("weight") ? "Alpha" : "?" + attr;
+      return attr.equals("weight") ? "W" : "?" + attr;
     }
     return switch (attr) {
       case "weight" -> "W";

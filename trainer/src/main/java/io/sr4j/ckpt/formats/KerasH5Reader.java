@@ -21,6 +21,7 @@ import org.bytedeco.hdf5.H5Object;
 import org.bytedeco.hdf5.PredType;
 import org.bytedeco.hdf5.StrType;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 
@@ -175,7 +176,9 @@ public final class KerasH5Reader {
         int size = (int) type.getSize();
         byte[] raw = new byte[Math.toIntExact(count * size)];
         try (BytePointer buffer = new BytePointer(raw.length)) {
-          attribute.read(type, buffer);
+          // the Pointer overload is H5Aread into raw memory; the BytePointer one goes through a std::string and
+          // stops at the first NUL, losing every name after a padded one
+          attribute.read(type, (Pointer) buffer);
           buffer.get(raw);
         }
         List<String> strings = new ArrayList<>();
