@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
  * target's folder, is flushed to disk, and is then renamed over the target.
  */
 public final class AtomicFiles {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Produces the file's content at the temporary path it is given. */
@@ -24,7 +26,9 @@ public final class AtomicFiles {
   public static void write(Path target, ContentWriter writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+    // created with the default permissions (createTempFile would make it owner-only)
+    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+    Files.createFile(tmp);
     try {
       writer.writeTo(tmp);
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

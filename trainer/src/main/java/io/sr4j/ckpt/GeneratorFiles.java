@@ -13,7 +13,8 @@ public final class GeneratorFiles {
   /**
    * Loads the generator in {@code file}. {@code scaleHint} resolves what a file cannot say (SRCNN .mat files not
    * named x2/x3/x4, RRDBNet files with one upsampling stage); {@code paramKey} picks params/params_ema in BasicSR
-   * files; {@code arch} and {@code options} describe a plain DL4J zip that has no model card.
+   * files and raw versus EMA weights in this project's training checkpoints; {@code arch} and {@code options}
+   * describe a plain DL4J zip that has no model card.
    */
   public static Checkpoint.Loaded load(Path file, Integer scaleHint, String paramKey, String arch,
       Map<String, Object> options) {
@@ -23,7 +24,7 @@ public final class GeneratorFiles {
     Checkpoint.Loaded loaded = switch (ImageFiles.extension(file)) {
       case "mat" -> PublishedWeights.srcnnFromMat(file, scaleHint);
       case "pth", "pt", "safetensors" -> PublishedWeights.generatorFromTorch(file, paramKey, scaleHint);
-      case "zip" -> fromZip(file, arch, options);
+      case "zip" -> fromZip(file, arch, options, paramKey);
       default -> throw new BadInputException(file + ": unknown model file type; expected a .zip checkpoint or "
           + "export, an SRCNN .mat, a PyTorch .pth/.pt or a .safetensors file");
     };
@@ -36,8 +37,21 @@ public final class GeneratorFiles {
     return loaded;
   }
 
-  private static Checkpoint.Loaded fromZip(Path file, String arch, Map<String, Object> options) {
+  /** Entry of a training checkpoint that holds the EMA weights of its generator. */
+  public static final String EMA_ENTRY = "sr4j/ema.bin";
+
+  private static Checkpoint.Loaded fromZip(Path file, String arch, Map<String, Object> options, String paramKey) {
     Checkpoint.Loaded l = Checkpoint.read(file, false);
+    if ("params_ema".equals(paramKey)) {
+      byte[] ema = Checkpoint.entry(file, EMA_ENTRY).orElseThrow(() -> new BadInputException(file
+          + ": has no EMA weights (it was not trained with train.ema_decay > 0); use --param-key params"));
+      try {
+        l.network().params().assign(Checkpoint.readArray(ema));
+      } catch (java.io.IOException e) {
+        throw new BadInputException(file + ": corrupt EMA weights (" + e.getMessage() + ")", e);
+      }
+      return new Checkpoint.Loaded(l.network(), l.card().withProvenance(l.card().source(), l.card().iteration(), "ema"));
+    }
     if (l.card() != null) {
       return l;
     }

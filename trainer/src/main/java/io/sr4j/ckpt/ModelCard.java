@@ -1,5 +1,6 @@
 package io.sr4j.ckpt;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.sr4j.arch.Architecture;
 import io.sr4j.arch.Architectures;
 import io.sr4j.arch.GeneratorOptions;
@@ -24,7 +25,7 @@ public record ModelCard(
     String weights) {
 
   public ModelCard {
-    options = Map.copyOf(new LinkedHashMap<>(options));
+    options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 
   /** The card of a network built from {@code arch} with {@code options} (generator fields filled in when it is one). */
@@ -37,6 +38,7 @@ public record ModelCard(
     return new ModelCard(arch, options, null, null, null, "[0,1]", source, iteration, weights);
   }
 
+  @JsonIgnore
   public boolean isGenerator() {
     return scale != null;
   }

@@ -21,12 +21,15 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "Super-resolution training, evaluation and inference on Deeplearning4j.",
     subcommands = {
+      TrainCommand.class,
       EvaluateCommand.class,
       UpscaleCommand.class,
       ResizeCommand.class,
       NiqeCommand.class,
       DataCommand.class,
       ModelInfoCommand.class,
+      ExportCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

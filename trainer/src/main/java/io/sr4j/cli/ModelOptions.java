@@ -20,7 +20,8 @@ final class ModelOptions {
   List<String> opts = new ArrayList<>();
 
   @Option(names = "--param-key", defaultValue = "params", paramLabel = "KEY",
-      description = "Weights to take from BasicSR .pth files: params or params_ema. Default: ${DEFAULT-VALUE}.")
+      description = {"Weights to take: params or params_ema, in BasicSR .pth files and in this project's training",
+          "checkpoints (params_ema = the EMA weights). Default: ${DEFAULT-VALUE}."})
   String paramKey;
 
   Models.ModelSpec spec() {

@@ -1,0 +1,62 @@
+package io.sr4j.cli;
+
+import io.sr4j.config.ConfigLoader;
+import io.sr4j.config.TrainConfig;
+import io.sr4j.train.TrainBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time the training step of a config: median seconds per iteration and the GFLOP/s achieved",
+      "(multiply-adds of every convolution and dense layer counted from their shapes, forward + both gradients),",
+      "next to the patches/s the data pipeline delivers on its own."
+    })
+final class BenchTrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "A training config.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "Override a config key (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps. Default: ${DEFAULT-VALUE}.")
+  long warmup;
+
+  @Option(names = "--iters", defaultValue = "20", paramLabel = "N", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+  long iters;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (warmup < 1 || iters < 1) {
+      throw new ParameterException(spec.commandLine(), "need --warmup >= 1 and --iters >= 1");
+    }
+    TrainConfig cfg = ConfigLoader.load(config, overrides);
+    TrainBenchmark.Result r = TrainBenchmark.run(cfg, warmup, iters);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s%nbatch %d, input %s, %d threads, %d timed iterations%n", r.network(), r.batch(),
+        r.inputShape(), r.threads(), r.iterations());
+    out.printf(Locale.ROOT, "median %.4f s/iter, %.2f GFLOP/iter, %.1f GFLOP/s, %.0f patches/s%n",
+        r.medianSecondsPerIter(), r.gflopPerIter(), r.gflops(), r.patchesPerSecond());
+    out.printf(Locale.ROOT, "data pipeline alone: %.0f patches/s%n", r.pipelinePatchesPerSecond());
+    if (json != null) {
+      JsonOutput.write(json, r);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package io.sr4j.train;
+
+import io.sr4j.data.train.PatchBatch;
+import io.sr4j.loss.LossResult;
+import io.sr4j.loss.PixelLoss;
+import io.sr4j.nn.InputGradientGraph;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One optimisation step of a PSNR-oriented generator: forward the LR batch, pixel loss against the HR batch
+ * (centre-cropped to the output when a valid-padding network shrinks its input), backprop the loss gradient,
+ * apply the optimizer, update the EMA.
+ */
+public final class PixelStep {
+  private final InputGradientGraph g;
+  private final PixelLoss loss;
+  private final Ema ema;
+
+  public PixelStep(InputGradientGraph g, PixelLoss loss, Ema ema) {
+    this.g = g;
+    this.loss = loss;
+    this.ema = ema;
+  }
+
+  /** Runs the step for completed-iteration count {@code iteration}; returns the loss value. */
+  public double run(PatchBatch batch, long iteration, long epoch) {
+    INDArray lr = Nd4j.create(batch.lr(), new long[] {batch.n(), batch.channels(), batch.lrHeight(), batch.lrWidth()}, 'c');
+    INDArray hr = Nd4j.create(batch.hr(), new long[] {batch.n(), batch.channels(), batch.hrHeight(), batch.hrWidth()}, 'c');
+    INDArray sr = g.forwardTrain(lr)[0]; // [N, C, H*s, W*s] (smaller for valid padding)
+    LossResult l = loss.compute(sr, centreCrop(hr, sr.size(2), sr.size(3)));
+    if (!Double.isFinite(l.value())) {
+      throw new NonFiniteLossException(iteration + 1, l.value());
+    }
+    Gradient grad = g.backpropGradient(l.gradient());
+    apply(g, grad, iteration, epoch);
+    if (ema != null) {
+      ema.update(g);
+    }
+    return l.value();
+  }
+
+  /** The optimizer update of a gradient of mean-reduced losses (DL4J's updater must not divide by the batch again). */
+  static void apply(InputGradientGraph net, Gradient grad, long iteration, long epoch) {
+    net.getUpdater().update(grad, (int) iteration, (int) epoch, 1, LayerWorkspaceMgr.noWorkspaces());
+    net.params().subi(grad.gradient());
+  }
+
+  /** The centre {@code h x w} of [N, C, H, W] {@code x} (x itself when it already has that size). */
+  static INDArray centreCrop(INDArray x, long h, long w) {
+    if (x.size(2) == h && x.size(3) == w) {
+      return x;
+    }
+    long top = (x.size(2) - h) / 2;
+    long left = (x.size(3) - w) / 2;
+    return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + h),
+        NDArrayIndex.interval(left, left + w)).dup('c');
+  }
+}

@@ -1,0 +1,22 @@
+package io.sr4j.train;
+
+/**
+ * Everything a checkpoint needs, besides network weights and optimizer state, to continue a run exactly:
+ * completed iterations (the next batch index), the seed of the counter-based data sampling and augmentation, the
+ * best validation value so far and the hash of the resolved config. Stored as {@code sr4j/training.json}.
+ */
+public record TrainingState(
+    long iteration, long seed, String bestKey, Double bestValue, Long bestIteration, String configSha256) {
+
+  public TrainingState withIteration(long it) {
+    return new TrainingState(it, seed, bestKey, bestValue, bestIteration, configSha256);
+  }
+
+  /** This state with {@code value} at {@code it} as the best if it beats the current best (higher is better). */
+  public TrainingState withCandidate(double value, long it) {
+    if (bestValue != null && !(value > bestValue)) {
+      return this;
+    }
+    return new TrainingState(iteration, seed, bestKey, value, it, configSha256);
+  }
+}
