@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -35,9 +36,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Training with FastConv2D follows the same trajectory as with DL4J's stock ConvolutionLayer (Adam, l2, per-layer
- * gradient clipping, LeakyReLU; 3x3 SAME, 4x4 stride 2 pad 1, 1x1), with workspaces enabled and disabled, in FLOAT
- * and DOUBLE; unsupported options fail when the graph is initialised.
+ * Training with FastConv2D follows the same trajectory as with DL4J's stock ConvolutionLayer (Adam, l1 + l2 on weights,
+ * weight decay on biases, a max-norm weight constraint, per-layer gradient clipping, LeakyReLU; 3x3 SAME, 4x4 stride 2
+ * pad 1, 1x1), with workspaces enabled and disabled, in FLOAT and DOUBLE; unsupported options fail when the graph is
+ * initialised.
  */
 class FastConv2DTrainingTest {
 
@@ -47,7 +49,8 @@ class FastConv2DTrainingTest {
     private static ComputationGraph graph(DataType type, WorkspaceMode ws, Layer c1, Layer c2, Layer c3) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(5).dataType(type).updater(new Adam(1e-2)).weightInit(WeightInit.XAVIER)
-                .l2(1e-3)
+                .l1(1e-4).l2(1e-3).weightDecayBias(1e-2)
+                .constrainWeights(new MaxNormConstraint(0.6, 1, 2, 3))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.5)
                 .trainingWorkspaceMode(ws).inferenceWorkspaceMode(ws)
                 .graphBuilder()
