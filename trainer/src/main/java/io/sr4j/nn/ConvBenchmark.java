@@ -55,7 +55,6 @@ public final class ConvBenchmark {
         Layer stock = new ConvolutionLayer.Builder(KERNEL, KERNEL).nIn(channels).nOut(channels).hasBias(true)
                 .stride(1, 1).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build();
 
-        Nd4j.getRandom().setSeed(12345);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, channels, height, width);
         INDArray dLdOut = Nd4j.rand(DataType.FLOAT, batch, channels, height, width).subi(0.5);
 

@@ -44,7 +44,7 @@ public class FastConv2D extends FeedForwardLayer {
         EXPLICIT,
         /**
          * Edge (replicate) padding of {@code k/2} on each side followed by a valid convolution (odd kernels only):
-         * MATLAB {@code imfilter(x, w, 'same', 'replicate')} up to the kernel flip.
+         * MATLAB {@code imfilter(x, w, 'same', 'replicate')}, which like this layer is a correlation.
          */
         REPLICATE
     }
@@ -72,10 +72,7 @@ public class FastConv2D extends FeedForwardLayer {
         initializeConstraints(b);
     }
 
-    /**
-     * Zero padding per side actually applied by the convolution op, [padH, padW]. For {@link Padding#REPLICATE}
-     * this is the edge padding done before a valid convolution.
-     */
+    /** Padding per side, [padH, padW]: zero padding for SAME and EXPLICIT, edge padding for REPLICATE. */
     int[] effectivePadding() {
         if (paddingMode == Padding.EXPLICIT) {
             return padding.clone();

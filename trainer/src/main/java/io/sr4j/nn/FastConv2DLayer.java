@@ -12,26 +12,37 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime layer of {@link FastConv2D}: forward = libnd4j {@code conv2d} (+ activation), backward = libnd4j
  * {@code conv2d_bp}, both NCHW with OIHW weights.
  *
- * <p>In a training-mode forward pass with a non-identity activation, the pre-activation output is kept (in the
- * ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It is
- * dropped when a new input is set or the layer is cleared; if it is missing, backprop recomputes it.
+ * <p>In a training-mode forward pass with a non-identity activation, what the activation's backprop needs is kept
+ * (in the ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It
+ * is dropped when a new input is set or the layer is cleared; if it is missing, backprop recomputes it.
+ *
+ * <p>ReLU and LeakyReLU (piecewise linear through 0) are computed as {@code out = z * slope(z)} with
+ * {@code slope = z > 0 ? 1 : alpha}, and {@code dL/dz = dL/dOut * slope}: in ND4J M2.1 this is several times faster
+ * than the activations' own ops, which dominate the cost of a small convolution otherwise. Other activations use
+ * their {@code IActivation} implementation on the kept pre-activation.
  */
 public class FastConv2DLayer extends BaseLayer<FastConv2D> {
 
     private static final int NCHW = 0;
     private static final int WEIGHTS_OIHW = 1;
 
-    /** Pre-activation output [N, nOut, outH, outW] of the last training-mode forward pass, or null. */
-    private INDArray preActivation;
+    /**
+     * From the last training-mode forward pass, [N, nOut, outH, outW]: the slope dOut/dz for (leaky) ReLU, the
+     * pre-activation z for other non-identity activations; null otherwise.
+     */
+    private INDArray backpropCache;
 
     public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -55,13 +66,13 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         super.setInput(input, workspaceMgr);
-        preActivation = null;
+        backpropCache = null;
     }
 
     @Override
     public void clear() {
         super.clear();
-        preActivation = null;
+        backpropCache = null;
     }
 
     @Override
@@ -75,9 +86,48 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
         assertInputSet(false);
         INDArray z = convolve(convInput(ArrayType.FF_WORKING_MEM, workspaceMgr), ArrayType.ACTIVATIONS, workspaceMgr);
         IActivation activation = layerConf().getActivationFn();
-        boolean identity = activation instanceof ActivationIdentity;
-        preActivation = training && !identity ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : null;
-        return identity ? z : activation.getActivation(z, training);
+        backpropCache = null;
+        if (activation instanceof ActivationIdentity) {
+            return z;
+        }
+        ArrayType cacheType = training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
+        double negativeSlope = reluNegativeSlope(activation);
+        if (Double.isNaN(negativeSlope)) {
+            if (training) {
+                backpropCache = workspaceMgr.dup(cacheType, z);
+            }
+            return activation.getActivation(z, training);
+        }
+        INDArray slope = slope(z, negativeSlope, cacheType, workspaceMgr);
+        if (training) {
+            backpropCache = slope;
+        }
+        return z.muli(slope);
+    }
+
+    /**
+     * Negative-side slope if {@code activation} is a ReLU or LeakyReLU through the origin (no threshold or cap),
+     * else NaN.
+     */
+    private static double reluNegativeSlope(IActivation activation) {
+        if (activation instanceof ActivationLReLU) {
+            return ((ActivationLReLU) activation).getAlpha();
+        }
+        if (activation instanceof ActivationReLU) {
+            ActivationReLU relu = (ActivationReLU) activation;
+            boolean throughOrigin = relu.getThreshold() == null || relu.getThreshold() == 0.0;
+            if (relu.getMax() == null && throughOrigin) {
+                return relu.getNegativeSlope() == null ? 0.0 : relu.getNegativeSlope();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** {@code z > 0 ? 1 : negativeSlope}, same shape as z, allocated as {@code type}. */
+    private INDArray slope(INDArray z, double negativeSlope, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        INDArray slope = workspaceMgr.createUninitialized(type, dataType, z.shape(), 'c');
+        Nd4j.exec(new Step(z, slope, 0.0));
+        return slope.muli(1.0 - negativeSlope).addi(negativeSlope);
     }
 
     @Override
@@ -88,9 +138,16 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
         INDArray x = convInput(ArrayType.BP_WORKING_MEM, workspaceMgr); // [N, nIn, H(+2p), W(+2p)]
         INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
         if (!(activation instanceof ActivationIdentity)) {
-            INDArray z = preActivation != null ? preActivation : convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
-            preActivation = null; // the activation's backprop overwrites z in place
-            delta = activation.backprop(z, delta).getFirst();
+            double negativeSlope = reluNegativeSlope(activation);
+            INDArray cache = backpropCache;
+            backpropCache = null; // overwritten below
+            if (cache == null) {
+                cache = convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
+                if (!Double.isNaN(negativeSlope)) {
+                    cache = slope(cache, negativeSlope, ArrayType.BP_WORKING_MEM, workspaceMgr);
+                }
+            }
+            delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
         }
 
         boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;

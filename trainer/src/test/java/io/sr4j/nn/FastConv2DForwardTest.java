@@ -24,8 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -137,15 +140,18 @@ class FastConv2DForwardTest {
         assertClose(stock.outputSingle(x), fast.outputSingle(x), 1e-5, "no-bias SAME");
     }
 
-    @Test
-    void leakyReluIsAppliedAfterBias() {
-        ComputationGraph g = graph(new FastConv2D.Builder(3).nOut(4).activation(new ActivationLReLU(0.2))
-                .biasInit(-0.3).build(), DataType.DOUBLE, 5, 6, 2);
+    @ParameterizedTest(name = "negative slope {0}")
+    @ValueSource(doubles = {0.0, 0.2})
+    void reluAndLeakyReluAreAppliedAfterBiasInTrainingAndInference(double negativeSlope) {
+        IActivation activation = negativeSlope == 0.0 ? new ActivationReLU() : new ActivationLReLU(negativeSlope);
+        ComputationGraph g = graph(new FastConv2D.Builder(3).nOut(4).activation(activation).biasInit(-0.3).build(),
+                DataType.DOUBLE, 5, 6, 2);
         INDArray x = uniform(DataType.DOUBLE, 2, 2, 5, 6);
         INDArray z = naiveConv(x, g.getLayer("conv").getParam("W"), g.getLayer("conv").getParam("b"), 1, 1, 1, 1,
                 false);
-        INDArray expected = Transforms.max(z, 0.0).addi(Transforms.min(z, 0.0).muli(0.2));
-        assertClose(expected, g.outputSingle(x), 1e-10, "LeakyReLU(0.2)");
+        INDArray expected = Transforms.max(z, 0.0).addi(Transforms.min(z, 0.0).muli(negativeSlope));
+        assertClose(expected, g.outputSingle(x), 1e-10, activation + " inference");
+        assertClose(expected, g.feedForward(new INDArray[] {x}, true).get("conv"), 1e-10, activation + " training");
     }
 
     @ParameterizedTest(name = "{0}")

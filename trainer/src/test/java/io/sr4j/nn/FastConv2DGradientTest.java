@@ -20,6 +20,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,6 +68,10 @@ class FastConv2DGradientTest {
                                 .nOut(2).activation(tanh)),
                 Arguments.of("3x3 SAME LeakyReLU(0.2), 7x5, 3->4", 7, 5, 3,
                         new FastConv2D.Builder(3).nOut(4).activation(new ActivationLReLU(0.2))),
+                Arguments.of("3x3 SAME ReLU, 7x5, 3->4", 7, 5, 3,
+                        new FastConv2D.Builder(3).nOut(4).activation(new ActivationReLU())),
+                Arguments.of("3x3 SAME sigmoid, 7x5, 2->2", 7, 5, 2,
+                        new FastConv2D.Builder(3).nOut(2).activation(new ActivationSigmoid())),
                 Arguments.of("3x3 valid (pad 0), 7x5, 2->2", 7, 5, 2,
                         new FastConv2D.Builder(3).padding(0, 0).nOut(2).activation(tanh)),
                 Arguments.of("3x3 SAME stride 2 with l2 1e-2, 9x6, 2->3", 9, 6, 2,
