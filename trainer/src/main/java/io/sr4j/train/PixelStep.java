@@ -40,6 +40,7 @@ public final class PixelStep {
     if (ema != null) {
       ema.update(g);
     }
+    MemoryReclaim.afterStep();
     return l.value();
   }
 
