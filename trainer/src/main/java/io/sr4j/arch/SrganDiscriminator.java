@@ -16,7 +16,7 @@ import org.nd4j.linalg.activations.IActivation;
  */
 public final class SrganDiscriminator implements Architecture<SrganDiscriminator.Options> {
   /** Options; keys num_in_ch, num_feat, input_size, batch_norm. */
-  public record Options(Integer numInCh, Integer numFeat, Integer inputSize, Boolean batchNorm) {
+  public record Options(Integer numInCh, Integer numFeat, Integer inputSize, Boolean batchNorm) implements DiscriminatorOptions {
     public Options {
       numInCh = Check.oneOfInts("num_in_ch", numInCh, 3, 1, 3);
       numFeat = Check.intAtLeast("num_feat", numFeat, 1, 64);
@@ -25,6 +25,11 @@ public final class SrganDiscriminator implements Architecture<SrganDiscriminator
         throw new InvalidValue("input_size", inputSize, "a multiple of 16 (four stride-2 convolutions)");
       }
       batchNorm = batchNorm == null || batchNorm;
+    }
+
+    @Override
+    public int patchSize() {
+      return inputSize;
     }
   }
 

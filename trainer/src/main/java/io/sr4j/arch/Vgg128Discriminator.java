@@ -8,20 +8,28 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
- * ESRGAN's discriminator (BasicSR {@code VGGStyleDiscriminator}, input 128x128): conv0_0 (3x3) + LeakyReLU 0.2,
+ * ESRGAN's discriminator (BasicSR {@code VGGStyleDiscriminator}, input 128x128, or {@code input_size}): conv0_0
+ * (3x3) + LeakyReLU 0.2,
  * then five stages of 3x3 conv (stride 1) and 4x4 conv (stride 2, padding 1), each followed by BN and LeakyReLU,
- * channels nf, 2nf, 4nf, 8nf, 8nf; linear1 (8nf*4*4 -> 100) + LeakyReLU, linear2 (100 -> 1). Outputs logits.
+ * channels nf, 2nf, 4nf, 8nf, 8nf; linear1 (8nf*(size/32)^2 -> 100) + LeakyReLU, linear2 (100 -> 1). Outputs logits.
  * {@code batch_norm: false} drops the BN layers and gives those convolutions biases.
  */
 public final class Vgg128Discriminator implements Architecture<Vgg128Discriminator.Options> {
-  private static final int INPUT_PX = 128;
-
-  /** Options; keys num_in_ch, num_feat, batch_norm. */
-  public record Options(Integer numInCh, Integer numFeat, Boolean batchNorm) {
+  /** Options; keys num_in_ch, num_feat, batch_norm, input_size (128 as ESRGAN; any multiple of 32). */
+  public record Options(Integer numInCh, Integer numFeat, Boolean batchNorm, Integer inputSize) implements DiscriminatorOptions {
     public Options {
       numInCh = Check.oneOfInts("num_in_ch", numInCh, 3, 1, 3);
       numFeat = Check.intAtLeast("num_feat", numFeat, 1, 64);
       batchNorm = batchNorm == null || batchNorm;
+      inputSize = Check.intAtLeast("input_size", inputSize, 32, 128);
+      if (inputSize % 32 != 0) {
+        throw new io.sr4j.config.InvalidValue("input_size", inputSize, "a multiple of 32 (five stride-2 convolutions)");
+      }
+    }
+
+    @Override
+    public int patchSize() {
+      return inputSize;
     }
   }
 
@@ -32,7 +40,7 @@ public final class Vgg128Discriminator implements Architecture<Vgg128Discriminat
 
   @Override
   public String description() {
-    return "ESRGAN VGG-style discriminator for 128x128 patches (BN switchable)";
+    return "ESRGAN VGG-style discriminator for 128x128 patches (input_size and BN switchable)";
   }
 
   @Override
@@ -57,11 +65,12 @@ public final class Vgg128Discriminator implements Architecture<Vgg128Discriminat
       x = convBn(g, "conv" + stage + "_1", "bn" + stage + "_1", x, 4, 2, 1, out, out, o.batchNorm(), lrelu);
       in = out;
     }
-    g.addLayer("linear1", new DenseLayer.Builder().nIn(8L * nf * 4 * 4).nOut(100).activation(lrelu)
+    long side = o.inputSize() / 32;
+    g.addLayer("linear1", new DenseLayer.Builder().nIn(8L * nf * side * side).nOut(100).activation(lrelu)
         .weightInit(Layers.torchDefault()).build(), x);
     g.addLayer("linear2", new DenseLayer.Builder().nIn(100).nOut(1).activation(Layers.IDENTITY)
         .weightInit(Layers.torchDefault()).build(), "linear1");
-    return g.setOutputs("linear2").setInputTypes(InputType.convolutional(INPUT_PX, INPUT_PX, o.numInCh())).build();
+    return g.setOutputs("linear2").setInputTypes(InputType.convolutional(o.inputSize(), o.inputSize(), o.numInCh())).build();
   }
 
   /** Conv (no bias when followed by BN) then BN and activation; returns the output vertex. */

@@ -14,8 +14,9 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 /**
  * VGG-19's convolutional part (Simonyan and Zisserman), as a feature extractor for perceptual losses. Layers are
  * named conv1_1 ... conv5_4 (3x3, ReLU as separate layers relu1_1 ...; max pooling pool1 ... pool4). The outputs,
- * "out.&lt;layer&gt;" in the order given, are the requested {@code layers}, taken before the ReLU ({@code before_activation: true}, ESRGAN) or after it
- * (SRGAN); the graph stops at the deepest requested layer. The input is RGB in [0,1]; {@code input_norm} maps it to
+ * "out.&lt;layer&gt;" in the order given, are the requested {@code layers}: reluX_Y names after the ReLU (SRGAN),
+ * convX_Y names before it ({@code before_activation: true}, ESRGAN) or, with {@code before_activation: false}, after
+ * it; the graph stops at the deepest requested layer. The input is RGB in [0,1]; {@code input_norm} maps it to
  * what the weights were trained on, as the vertex "input_norm": {@code torchvision} (default) {@code (x - mean) /
  * std} with mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225); {@code caffe} (Keras weights)
  * {@code 255 x - mean} with mean (123.68, 116.779, 103.939) in RGB order (the BGR channel order of those weights is
@@ -37,8 +38,8 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
         throw new InvalidValue("layers", layers, "at least one of " + allConvNames());
       }
       for (String l : layers) {
-        if (!allConvNames().contains(l)) {
-          throw new InvalidValue("layers", "'" + l + "'", "names among " + allConvNames());
+        if (!allConvNames().contains(l.replace("relu", "conv"))) {
+          throw new InvalidValue("layers", "'" + l + "'", "names among " + allConvNames() + " (or relu1_1 ... relu5_4)");
         }
       }
       beforeActivation = beforeActivation == null || beforeActivation;
@@ -57,9 +58,12 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
     return names;
   }
 
-  /** The vertex whose values are feature layer {@code conv} (e.g. "conv5_4" or "relu5_4"). */
-  static String outputName(String conv, boolean beforeActivation) {
-    return beforeActivation ? conv : conv.replace("conv", "relu");
+  /**
+   * The vertex whose values are feature layer {@code layer}: a reluX_Y name is always after the activation; a convX_Y
+   * name is before it when {@code beforeActivation}, else after.
+   */
+  static String outputName(String layer, boolean beforeActivation) {
+    return beforeActivation ? layer : layer.replace("conv", "relu");
   }
 
   @Override
@@ -80,7 +84,8 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
   @Override
   public ComputationGraphConfiguration configuration(Options o) {
     List<String> order = allConvNames();
-    int deepest = o.layers().stream().mapToInt(order::indexOf).max().orElseThrow();
+    int deepest = o.layers().stream().mapToInt(l -> order.indexOf(l.replace("relu", "conv"))).max().orElseThrow();
+    boolean anyReluOutput = !o.beforeActivation() || o.layers().stream().anyMatch(l -> l.startsWith("relu"));
     GraphBuilder g = Layers.graph();
     String x = "input";
     if (!o.inputNorm().equals("none")) {
@@ -108,7 +113,7 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
         String conv = "conv" + (b + 1) + "_" + c;
         g.addLayer(conv, Layers.conv(3, in, CHANNELS[b], Layers.IDENTITY, Layers.torchDefault(), true), x);
         in = CHANNELS[b];
-        boolean needRelu = index < deepest || !o.beforeActivation();
+        boolean needRelu = index < deepest || anyReluOutput;
         if (needRelu) {
           String relu = "relu" + (b + 1) + "_" + c;
           g.addVertex(relu, new PureActivation(Layers.RELU), conv);

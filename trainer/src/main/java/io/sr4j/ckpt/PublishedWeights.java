@@ -228,12 +228,17 @@ public final class PublishedWeights {
    * is folded into conv1_1 and the input scaling into the "input_norm" vertex).
    */
   public static InputGradientGraph vgg19(Path file, List<String> layers, boolean beforeActivation) {
+    return vgg19(file, layers, beforeActivation, true);
+  }
+
+  /** As {@link #vgg19(Path, List, boolean)}; without {@code inputNorm} the input goes to conv1_1 as it is. */
+  public static InputGradientGraph vgg19(Path file, List<String> layers, boolean beforeActivation, boolean inputNorm) {
     String ext = ImageFiles.extension(file);
     boolean keras = ext.equals("h5");
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("layers", layers);
     options.put("before_activation", beforeActivation);
-    options.put("input_norm", keras ? "caffe" : "torchvision");
+    options.put("input_norm", !inputNorm ? "none" : keras ? "caffe" : "torchvision");
     InputGradientGraph net = build("vgg19", options);
     Map<String, Tensor> dict = new LinkedHashMap<>();
     List<String> convs = Vgg19Features.allConvNames();

@@ -14,6 +14,7 @@ public record TrainConfig(
     Integer numThreads,
     DatasetsConfig datasets,
     NetworkConfig networkG,
+    NetworkConfig networkD,
     PathConfig path,
     TrainSection train,
     ValSection val,
@@ -24,7 +25,7 @@ public record TrainConfig(
     if (!name.matches("[A-Za-z0-9_.-]+")) {
       throw new InvalidValue("name", "'" + name + "'", "letters, digits, '_', '-' and '.' (it names the run folder)");
     }
-    modelType = Check.oneOf("model_type", modelType, "SRModel", List.of("SRModel"));
+    modelType = Check.oneOf("model_type", modelType, "SRModel", List.of("SRModel", "SRGANModel", "ESRGANModel"));
     scale = Check.oneOfInts("scale", scale, 4, 2, 3, 4);
     manualSeed = manualSeed == null ? 0L : manualSeed;
     numThreads = Check.intAtLeast("num_threads", numThreads, 0, 0);
@@ -34,5 +35,32 @@ public record TrainConfig(
     Check.required("train", train);
     val = val == null ? ValSection.defaults() : val;
     logger = logger == null ? LoggerSection.defaults() : logger;
+    if (!modelType.equals("SRModel")) { // isGan(), but fields are not assigned yet in a compact constructor
+      Check.required("network_d", networkD);
+      if (train.ganOpt() == null) {
+        throw new InvalidValue("train.gan_opt", "(missing)", "the adversarial loss of " + modelType);
+      }
+    } else {
+      if (networkD != null || train.ganOpt() != null || train.optimD() != null) {
+        throw new InvalidValue("model_type", modelType, "SRGANModel or ESRGANModel when network_d, optim_d or gan_opt are given");
+      }
+      if (train.pixelOpt() == null) {
+        throw new InvalidValue("train.pixel_opt", "(missing)", "the pixel loss of " + modelType);
+      }
+      if (train.perceptualOpt() != null) {
+        throw new InvalidValue("train.perceptual_opt", "(given)", "no perceptual loss with SRModel (use SRGANModel or ESRGANModel)");
+      }
+    }
+  }
+
+  /** Adversarial training (SRGANModel or ESRGANModel). */
+  public boolean isGan() {
+    return !modelType.equals("SRModel");
+  }
+
+  /** Whether the adversarial loss is relativistic: gan_opt.relativistic, by default true only for ESRGANModel. */
+  public boolean relativisticGan() {
+    Boolean r = train.ganOpt() == null ? null : train.ganOpt().relativistic();
+    return r != null ? r : modelType.equals("ESRGANModel");
   }
 }

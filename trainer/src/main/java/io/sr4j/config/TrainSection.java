@@ -1,15 +1,21 @@
 package io.sr4j.config;
 
-/** {@code train}: optimisation of the generator (PSNR stage). */
+/**
+ * {@code train}: optimisation of the generator and, for GAN training, of the discriminator (one scheduler for both,
+ * as BasicSR); the losses; {@code net_d_iters} trains G every that many iterations, {@code net_d_init_iters} trains D
+ * alone for that many first iterations.
+ */
 public record TrainSection(
-    OptimizerConfig optimG, SchedulerConfig scheduler, Long totalIter, Long warmupIter, LossConfig pixelOpt,
-    Double emaDecay) {
+    OptimizerConfig optimG, OptimizerConfig optimD, SchedulerConfig scheduler, Long totalIter, Long warmupIter,
+    LossConfig pixelOpt, PerceptualConfig perceptualOpt, GanConfig ganOpt, Double emaDecay, Integer netDIters,
+    Integer netDInitIters) {
   public TrainSection {
     optimG = optimG == null ? new OptimizerConfig(null, null, null, null, null, null) : optimG;
     scheduler = scheduler == null ? SchedulerConfig.constant() : scheduler;
     totalIter = Check.longAtLeast("total_iter", totalIter, 1, 0);
     warmupIter = Check.longAtLeast("warmup_iter", warmupIter, -1, -1);
-    Check.required("pixel_opt", pixelOpt);
+    netDIters = Check.intAtLeast("net_d_iters", netDIters, 1, 1);
+    netDInitIters = Check.intAtLeast("net_d_init_iters", netDInitIters, 0, 0);
     emaDecay = Check.inRange("ema_decay", emaDecay, 0, 0.999999, 0);
   }
 }

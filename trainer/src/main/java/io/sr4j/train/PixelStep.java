@@ -4,6 +4,7 @@ import io.sr4j.data.train.PatchBatch;
 import io.sr4j.loss.LossResult;
 import io.sr4j.loss.PixelLoss;
 import io.sr4j.nn.InputGradientGraph;
+import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (centre-cropped to the output when a valid-padding network shrinks its input), backprop the loss gradient,
  * apply the optimizer, update the EMA.
  */
-public final class PixelStep {
+public final class PixelStep implements TrainingStep {
   private final InputGradientGraph g;
   private final PixelLoss loss;
   private final Ema ema;
@@ -26,10 +27,11 @@ public final class PixelStep {
     this.ema = ema;
   }
 
-  /** Runs the step for completed-iteration count {@code iteration}; returns the loss value. */
-  public double run(PatchBatch batch, long iteration, long epoch) {
-    INDArray lr = Nd4j.create(batch.lr(), new long[] {batch.n(), batch.channels(), batch.lrHeight(), batch.lrWidth()}, 'c');
-    INDArray hr = Nd4j.create(batch.hr(), new long[] {batch.n(), batch.channels(), batch.hrHeight(), batch.hrWidth()}, 'c');
+  /** Runs the step for completed-iteration count {@code iteration}. */
+  @Override
+  public Map<String, Double> run(PatchBatch batch, long iteration, long epoch) {
+    INDArray lr = lrArray(batch);
+    INDArray hr = hrArray(batch);
     INDArray sr = g.forwardTrain(lr)[0]; // [N, C, H*s, W*s] (smaller for valid padding)
     LossResult l = loss.compute(sr, centreCrop(hr, sr.size(2), sr.size(3)));
     if (!Double.isFinite(l.value())) {
@@ -41,7 +43,17 @@ public final class PixelStep {
       ema.update(g);
     }
     MemoryReclaim.afterStep();
-    return l.value();
+    return Map.of("l_pix", l.value());
+  }
+
+  /** The LR patches as [N, C, h, w]. */
+  static INDArray lrArray(PatchBatch b) {
+    return Nd4j.create(b.lr(), new long[] {b.n(), b.channels(), b.lrHeight(), b.lrWidth()}, 'c');
+  }
+
+  /** The HR patches as [N, C, H, W]. */
+  static INDArray hrArray(PatchBatch b) {
+    return Nd4j.create(b.hr(), new long[] {b.n(), b.channels(), b.hrHeight(), b.hrWidth()}, 'c');
   }
 
   /** The optimizer update of a gradient of mean-reduced losses (DL4J's updater must not divide by the batch again). */

@@ -24,13 +24,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The checkpoints of a run: {@code checkpoints/iter_<k>.zip} after k completed iterations, the newest
  * {@code keep} of them kept, plus {@code checkpoints/best.zip} for the best validation value. Each holds the
- * generator with its optimizer state, its model card, the training state, the resolved config and the EMA weights;
+ * generator with its optimizer state, its model card, the training state, the resolved config, the EMA weights and,
+ * for GAN training, the discriminator with its optimizer state;
  * all are written atomically, so the newest complete file is always a good one to resume from.
  */
 public final class RunCheckpoints {
   public static final String TRAINING = "sr4j/training.json";
   public static final String CONFIG = "sr4j/config.yml";
   public static final String EMA = io.sr4j.ckpt.GeneratorFiles.EMA_ENTRY;
+  public static final String DISCRIMINATOR = "sr4j/net_d.zip";
   private static final Pattern NAME = Pattern.compile("iter_(\\d+)\\.zip");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,10 +50,11 @@ public final class RunCheckpoints {
 
   /** What a training checkpoint restores. */
   public record Restored(Path file, InputGradientGraph generator, ModelCard card, TrainingState state, String configYaml,
-      INDArray ema) {}
+      INDArray ema, InputGradientGraph discriminator) {}
 
   /** Writes the checkpoint after {@code state.iteration()} iterations and drops the oldest beyond {@code keep}. */
-  public Path save(InputGradientGraph g, ModelCard card, TrainingState state, String configYaml, Ema ema) {
+  public Path save(InputGradientGraph g, ModelCard card, TrainingState state, String configYaml, Ema ema,
+      InputGradientGraph d) {
     Map<String, byte[]> extras = new LinkedHashMap<>();
     try {
       extras.put(TRAINING, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
@@ -61,6 +64,9 @@ public final class RunCheckpoints {
     extras.put(CONFIG, configYaml.getBytes(StandardCharsets.UTF_8));
     if (ema != null) {
       extras.put(EMA, Checkpoint.arrayBytes(ema.network().params()));
+    }
+    if (d != null) {
+      extras.put(DISCRIMINATOR, Checkpoint.networkBytes(d, true));
     }
     Path file = dir.resolve(String.format("iter_%08d.zip", state.iteration()));
     Checkpoint.write(file, g, card.withProvenance(card.source(), state.iteration(), "raw"), true, extras);
@@ -139,7 +145,9 @@ public final class RunCheckpoints {
           throw new UncheckedIOException(e);
         }
       }).orElse(null);
-      return new Restored(file, loaded.network(), loaded.card(), s, config, ema);
+      InputGradientGraph d = Checkpoint.entry(file, DISCRIMINATOR)
+          .map(b -> Checkpoint.networkFromBytes(b, true, file + " (discriminator)")).orElse(null);
+      return new Restored(file, loaded.network(), loaded.card(), s, config, ema, d);
     } catch (IOException e) {
       throw new BadInputException(file + ": corrupt training state (" + e.getMessage() + ")", e);
     }

@@ -70,11 +70,27 @@ public final class Trainer {
     ComputationGraphConfiguration conf = ((Architecture) arch).configuration((Record) options);
     Optimizers.apply(conf, cfg.train().optimG(), cfg.train().scheduler(), cfg.train().warmupIter(), "train.optim_g");
     seed(conf, cfg.manualSeed());
-    ModelCard card = ModelCard.of(arch.name(), cfg.networkG().options(), "trained with sr4j, run " + cfg.name(), null, "raw");
+    String how = cfg.isGan() ? cfg.modelType() + " run " + cfg.name() : "run " + cfg.name();
+    ModelCard card = ModelCard.of(arch.name(), cfg.networkG().options(), "trained with sr4j, " + how, null, "raw");
     return new Built(conf, g, card);
   }
 
   record Built(ComputationGraphConfiguration conf, GeneratorOptions options, ModelCard card) {}
+
+  /** The configured discriminator's graph configuration, with optim_d and the shared scheduler applied. */
+  static ComputationGraphConfiguration buildDiscriminator(TrainConfig cfg) {
+    Architecture<?> arch = Architectures.get(cfg.networkD().type());
+    Object options = arch.options(cfg.networkD().options(), "network_d");
+    if (options instanceof GeneratorOptions) {
+      throw new ConfigException("network_d.type: " + arch.name() + " is a generator, not a discriminator");
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ComputationGraphConfiguration conf = ((Architecture) arch).configuration((Record) options);
+    io.sr4j.config.OptimizerConfig optD = cfg.train().optimD() != null ? cfg.train().optimD() : cfg.train().optimG();
+    Optimizers.apply(conf, optD, cfg.train().scheduler(), cfg.train().warmupIter(), "train.optim_d");
+    seed(conf, cfg.manualSeed() + 1);
+    return conf;
+  }
 
   private static void seed(ComputationGraphConfiguration conf, long seed) {
     conf.getDefaultConfiguration().setSeed(seed);
@@ -102,12 +118,14 @@ public final class Trainer {
     String sha = sha256(configYaml);
     Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
     String bestKey = validation.isEmpty() ? null : validation.bestKey();
+    InputGradientGraph d = null;
     if (restored != null) {
       if (!restored.card().arch().equals(built.card().arch()) || !restored.card().options().equals(built.card().options())) {
         throw new BadInputException(restored.file() + ": its network (" + restored.card().arch() + " "
             + restored.card().options() + ") differs from network_g of the config");
       }
       g = restored.generator();
+      d = restored.discriminator();
       state = restored.state();
       if (!sha.equals(state.configSha256())) {
         log.line("note: the config differs from the one the checkpoint was written with; continuing with the new one");
@@ -117,13 +135,32 @@ public final class Trainer {
       g = new InputGradientGraph(built.conf());
       g.init();
       loadPretrained(g, built.card());
-      state = new TrainingState(0, cfg.manualSeed(), bestKey, null, null, sha);
+      state = new TrainingState(0, cfg.manualSeed(), bestKey, null, null, sha, null);
+    }
+    if (cfg.isGan() && d == null) {
+      d = new InputGradientGraph(buildDiscriminator(cfg));
+      d.init();
+      if (cfg.path().pretrainNetworkD() != null) {
+        d.params().assign(Checkpoint.read(Path.of(cfg.path().pretrainNetworkD()), false).network().params());
+        log.line("discriminator initialised from " + cfg.path().pretrainNetworkD());
+      }
     }
     if (cfg.train().emaDecay() > 0) {
       ema = Ema.startingFrom(g, cfg.train().emaDecay());
       if (restored != null && restored.ema() != null) {
         ema.network().params().assign(restored.ema());
       }
+    }
+    TrainingStep step;
+    if (cfg.isGan()) {
+      GanParts parts = GanParts.build(cfg);
+      state = new TrainingState(state.iteration(), state.seed(), state.bestKey(), state.bestValue(), state.bestIteration(),
+          state.configSha256(), parts.vggWeights());
+      log.line(parts.description());
+      step = new GanStep(g, d, cfg.train().pixelOpt() == null ? null : PixelLoss.from(cfg.train().pixelOpt()),
+          parts.perceptual(), parts.gan(), cfg.relativisticGan(), ema, cfg.train().netDIters(), cfg.train().netDInitIters());
+    } else {
+      step = new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), ema);
     }
     writeConfig();
     long total = cfg.train().totalIter();
@@ -132,31 +169,36 @@ public final class Trainer {
     log.line("network: " + built.card().arch() + " " + built.card().options() + ", "
         + io.sr4j.arch.ParameterCount.trainable(g) + " parameters");
     MetricsLog metrics = new MetricsLog(runDir, state.iteration());
-    PixelStep step = new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), ema);
     Map<String, Double> lastVal = Map.of();
     Path lastCheckpoint = null;
     try (Prefetcher batches = new Prefetcher(source, state.iteration(), Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4);
         RunLog.Progress progress = log.progress(state.iteration(), total)) {
-      double lossSum = 0;
-      int lossCount = 0;
+      Map<String, double[]> lossSums = new LinkedHashMap<>(); // name -> {sum, count}
+      int windowSteps = 0;
       long windowStart = System.nanoTime();
       for (long it = state.iteration(); it < total; it++) {
         long done = it + 1;
-        double loss = step.run(batches.next(), it, source.epochOf(it));
-        lossSum += loss;
-        lossCount++;
-        progress.step(done, loss);
+        Map<String, Double> stepLosses = step.run(batches.next(), it, source.epochOf(it));
+        for (Map.Entry<String, Double> l : stepLosses.entrySet()) {
+          double[] acc = lossSums.computeIfAbsent(l.getKey(), k -> new double[2]);
+          acc[0] += l.getValue();
+          acc[1]++;
+        }
+        windowSteps++;
+        progress.step(done, stepLosses.values().iterator().next());
         if (done % cfg.logger().printFreq() == 0 || done == total) {
-          double secondsPerIter = (System.nanoTime() - windowStart) / 1e9 / lossCount;
+          double secondsPerIter = (System.nanoTime() - windowStart) / 1e9 / windowSteps;
           Map<String, Double> values = new LinkedHashMap<>();
-          values.put("l_pix", lossSum / lossCount);
+          for (Map.Entry<String, double[]> l : lossSums.entrySet()) {
+            values.put(l.getKey(), l.getValue()[0] / l.getValue()[1]);
+          }
           values.put("lr", LrSchedule.of(cfg.train().scheduler(), cfg.train().optimG().lr(), cfg.train().warmupIter()).at(it));
           values.put("epoch", (double) source.epochOf(it));
           values.put("time_per_iter", secondsPerIter);
           metrics.log(done, values);
           log.iteration(done, total, values);
-          lossSum = 0;
-          lossCount = 0;
+          lossSums.clear();
+          windowSteps = 0;
           windowStart = System.nanoTime();
         }
         state = state.withIteration(done);
@@ -175,7 +217,7 @@ public final class Trainer {
           state = next;
         }
         if (done % cfg.logger().saveCheckpointFreq() == 0 || done == total || improved) {
-          lastCheckpoint = checkpoints.save(g, built.card(), state, configYaml, ema);
+          lastCheckpoint = checkpoints.save(g, built.card(), state, configYaml, ema, d);
           if (improved) {
             checkpoints.markBest(lastCheckpoint);
           }

@@ -3,13 +3,15 @@ package io.sr4j.train;
 /**
  * Everything a checkpoint needs, besides network weights and optimizer state, to continue a run exactly:
  * completed iterations (the next batch index), the seed of the counter-based data sampling and augmentation, the
- * best validation value so far and the hash of the resolved config. Stored as {@code sr4j/training.json}.
+ * best validation value so far, the hash of the resolved config and, for GAN training, which VGG-19 weights the
+ * perceptual loss used ("random" for smoke tests). Stored as {@code sr4j/training.json}.
  */
 public record TrainingState(
-    long iteration, long seed, String bestKey, Double bestValue, Long bestIteration, String configSha256) {
+    long iteration, long seed, String bestKey, Double bestValue, Long bestIteration, String configSha256,
+    String vggWeights) {
 
   public TrainingState withIteration(long it) {
-    return new TrainingState(it, seed, bestKey, bestValue, bestIteration, configSha256);
+    return new TrainingState(it, seed, bestKey, bestValue, bestIteration, configSha256, vggWeights);
   }
 
   /** This state with {@code value} at {@code it} as the best if it beats the current best (higher is better). */
@@ -17,6 +19,6 @@ public record TrainingState(
     if (bestValue != null && !(value > bestValue)) {
       return this;
     }
-    return new TrainingState(iteration, seed, bestKey, value, it, configSha256);
+    return new TrainingState(iteration, seed, bestKey, value, it, configSha256, vggWeights);
   }
 }

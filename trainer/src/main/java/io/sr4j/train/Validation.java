@@ -7,6 +7,7 @@ import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.metrics.FidelityProtocol;
 import io.sr4j.data.metrics.MetricChannel;
+import io.sr4j.data.metrics.Niqe;
 import io.sr4j.data.metrics.QualityScore;
 import io.sr4j.data.pairs.BundledData;
 import io.sr4j.data.pairs.LrSynthesis;
@@ -22,7 +23,8 @@ import java.util.Map;
 
 /**
  * Validation during training: every configured set is upscaled with the current generator and scored with every
- * configured metric (paper protocol: 8-bit, Y or RGB, border crop); the first few SR images are saved. Results are
+ * configured metric (paper protocol: 8-bit, Y or RGB, border crop; NIQE on Y); the first few SR images are saved.
+ * Results are
  * keyed {@code <set>_<metric name>}, e.g. {@code Set5_psnr}.
  */
 public final class Validation {
@@ -63,8 +65,14 @@ public final class Validation {
         Image ref = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
         Map<FidelityProtocol, QualityScore> scored = new HashMap<>();
         for (Map.Entry<String, MetricConfig> m : val.metrics().entrySet()) {
-          QualityScore q = scored.computeIfAbsent(protocol(m.getValue()), p -> p.measure(sr, ref));
-          double v = m.getValue().type().equals(MetricConfig.PSNR) ? q.psnr() : q.ssim();
+          MetricConfig mc = m.getValue();
+          double v;
+          if (mc.type().equals(MetricConfig.NIQE)) {
+            v = Niqe.standard().score(sr, mc.cropBorder() == null ? scale : mc.cropBorder());
+          } else {
+            QualityScore q = scored.computeIfAbsent(protocol(mc), p -> p.measure(sr, ref));
+            v = mc.type().equals(MetricConfig.PSNR) ? q.psnr() : q.ssim();
+          }
           sums.merge(m.getKey(), v, Double::sum);
         }
         if (val.saveImg() && i < val.numSaveImg()) {

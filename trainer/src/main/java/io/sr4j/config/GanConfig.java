@@ -1,0 +1,20 @@
+package io.sr4j.config;
+
+import java.util.List;
+
+/**
+ * {@code train.gan_opt}: the adversarial loss. {@code gan_type} vanilla (sigmoid cross-entropy, SRGAN), lsgan
+ * (least squares) or hinge; {@code relativistic} compares each logit with the mean logit of the other kind
+ * (ESRGAN's relativistic average GAN); its default is true for ESRGANModel and false for SRGANModel.
+ * {@code loss_weight} scales the generator's adversarial term (the discriminator's loss is unweighted).
+ */
+public record GanConfig(String type, String ganType, Boolean relativistic, Double realLabelVal, Double fakeLabelVal,
+    Double lossWeight) {
+  public GanConfig {
+    type = Check.oneOf("type", type, "GANLoss", List.of("GANLoss"));
+    ganType = Check.oneOf("gan_type", ganType, "vanilla", List.of("vanilla", "lsgan", "hinge"));
+    realLabelVal = Check.inRange("real_label_val", realLabelVal, 0, 1, 1.0);
+    fakeLabelVal = Check.inRange("fake_label_val", fakeLabelVal, 0, 1, 0.0);
+    lossWeight = Check.nonNegative("loss_weight", lossWeight, 5e-3);
+  }
+}

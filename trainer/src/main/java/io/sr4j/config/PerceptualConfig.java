@@ -1,0 +1,37 @@
+package io.sr4j.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code train.perceptual_opt}: a VGG-19 feature loss (BasicSR {@code PerceptualLoss}). {@code layer_weights} maps
+ * layer names to weights: {@code convX_Y} compares features before the ReLU (ESRGAN), {@code reluX_Y} after it
+ * (SRGAN). {@code criterion} l1 or l2 (mean squared); {@code use_input_norm} applies the ImageNet normalisation the
+ * weights expect. {@code weights} is the VGG-19 file (torchvision {@code vgg19-dcbb9e9d.pth} or Keras' notop
+ * {@code .h5}); training refuses to start without it unless {@code random_weights: true} (smoke tests only; recorded
+ * in the run).
+ */
+public record PerceptualConfig(String type, Map<String, Double> layerWeights, String vggType, Boolean useInputNorm,
+    Double perceptualWeight, Double styleWeight, String criterion, String weights, Boolean randomWeights) {
+  public PerceptualConfig {
+    type = Check.oneOf("type", type, "PerceptualLoss", List.of("PerceptualLoss"));
+    layerWeights = layerWeights == null ? Map.of("conv5_4", 1.0)
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(layerWeights));
+    if (layerWeights.isEmpty()) {
+      throw new InvalidValue("layer_weights", "{}", "at least one layer, e.g. {conv5_4: 1}");
+    }
+    for (Map.Entry<String, Double> e : layerWeights.entrySet()) {
+      if (!e.getKey().matches("(conv|relu)[1-5]_[1-4]")) {
+        throw new InvalidValue("layer_weights." + e.getKey(), "(layer)", "VGG-19 layer names conv1_1 ... conv5_4 or relu1_1 ... relu5_4");
+      }
+      Check.nonNegative("layer_weights." + e.getKey(), e.getValue(), 1);
+    }
+    vggType = Check.oneOf("vgg_type", vggType, "vgg19", List.of("vgg19"));
+    useInputNorm = useInputNorm == null || useInputNorm;
+    perceptualWeight = Check.nonNegative("perceptual_weight", perceptualWeight, 1.0);
+    styleWeight = Check.inRange("style_weight", styleWeight, 0, 0, 0);
+    criterion = Check.oneOf("criterion", criterion, "l1", List.of("l1", "l2"));
+    randomWeights = randomWeights != null && randomWeights;
+  }
+}
