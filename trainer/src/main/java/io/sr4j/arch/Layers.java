@@ -68,6 +68,15 @@ final class Layers {
         .activation(act).weightInit(init).hasBias(bias).build();
   }
 
+  /**
+   * {@code conv} marked as the generator's first layer: nothing needs the gradient with respect to the network
+   * input, so backprop skips it.
+   */
+  static FastConv2D first(FastConv2D conv) {
+    conv.setInputGradient(false);
+    return conv;
+  }
+
   /** PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1) followed by {@code act}; running variance stored as is. */
   static BatchNormalization batchNorm(long channels, IActivation act) {
     return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)

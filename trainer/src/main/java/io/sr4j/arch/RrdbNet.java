@@ -22,14 +22,16 @@ import org.nd4j.linalg.activations.IActivation;
  * {@code x_5 = conv_5(cat(x, x_1 .. x_4))}, output {@code x_5 * res_scale + x}; an RRDB chains three of them and
  * returns {@code out * res_scale + x}. Upsampling: two nearest x2 stages for x4, one x2 stage for x2, one x3 stage
  * for x3. Dense-block convolutions are initialised Kaiming-normal times {@code init_scale} (0.1), the others as
- * PyTorch's default. {@code batch_norm: true} adds BN after every dense-block convolution (the ablation with BN).
+ * PyTorch's default. Ablations: {@code batch_norm: true} adds BN after every dense-block convolution;
+ * {@code block_type: resblock} replaces each RRDB by a plain residual block (conv-ReLU-conv plus identity, no BN).
  */
 public final class RrdbNet implements Architecture<RrdbNet.Options> {
   private static final double LRELU_SLOPE = 0.2;
 
-  /** Options; keys as BasicSR's RRDBNet plus res_scale, init_scale, batch_norm. */
+  /** Options; keys as BasicSR's RRDBNet plus res_scale, init_scale, batch_norm, block_type (rrdb or resblock). */
   public record Options(Integer scale, Integer numInCh, Integer numOutCh, Integer numFeat, Integer numBlock,
-      Integer numGrowCh, Double resScale, Double initScale, Boolean batchNorm) implements GeneratorOptions {
+      Integer numGrowCh, Double resScale, Double initScale, Boolean batchNorm, String blockType)
+      implements GeneratorOptions {
     public Options {
       scale = Check.oneOfInts("scale", scale, 4, 2, 3, 4);
       numInCh = Check.oneOfInts("num_in_ch", numInCh, 3, 1, 3);
@@ -40,6 +42,7 @@ public final class RrdbNet implements Architecture<RrdbNet.Options> {
       resScale = Check.inRange("res_scale", resScale, 0, 1, 0.2);
       initScale = Check.positive("init_scale", initScale, 0.1);
       batchNorm = batchNorm != null && batchNorm;
+      blockType = Check.oneOf("block_type", blockType, "rrdb", List.of("rrdb", "resblock"));
     }
 
     @Override
@@ -79,11 +82,20 @@ public final class RrdbNet implements Architecture<RrdbNet.Options> {
     IWeightInit plain = Layers.torchDefault();
     int nf = o.numFeat();
     GraphBuilder g = Layers.graph();
-    g.addLayer("conv_first", Layers.conv(3, o.numInCh(), nf, Layers.IDENTITY, plain, true), "input");
+    g.addLayer("conv_first", Layers.first(Layers.conv(3, o.numInCh(), nf, Layers.IDENTITY, plain, true)), "input");
     String x = "conv_first";
     for (int b = 0; b < o.numBlock(); b++) {
       String block = "body." + b;
       String in = x;
+      if (o.blockType().equals("resblock")) {
+        // the ablation's plain residual block (SRResNet's without BN): conv-ReLU-conv plus the identity
+        IWeightInit init = Layers.kaiming(o.initScale());
+        g.addLayer(block + ".conv1", Layers.conv(3, nf, nf, Layers.RELU, init, true), in);
+        g.addLayer(block + ".conv2", Layers.conv(3, nf, nf, Layers.IDENTITY, init, true), block + ".conv1");
+        g.addVertex(block, new ElementWiseVertex(ElementWiseVertex.Op.Add), block + ".conv2", in);
+        x = block;
+        continue;
+      }
       for (int r = 1; r <= 3; r++) {
         x = denseBlock(g, block + ".rdb" + r, x, o, lrelu);
       }

@@ -99,7 +99,7 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
     int nf = o.numFeat();
     IWeightInit init = Layers.kaiming(0.1);
     boolean bn = o.batchNorm();
-    g.addLayer("conv_first", Layers.conv(9, o.numInCh(), nf, Layers.IDENTITY, Layers.torchDefault(), true), "input");
+    g.addLayer("conv_first", Layers.first(Layers.conv(9, o.numInCh(), nf, Layers.IDENTITY, Layers.torchDefault(), true)), "input");
     g.addLayer("act_first", prelu(nf), "conv_first");
     String x = "act_first";
     for (int b = 0; b < o.numBlock(); b++) {
@@ -136,6 +136,7 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
     int nf = o.numFeat();
     IWeightInit init = Layers.kaiming(0.1);
     IActivation lrelu = Layers.leakyRelu(MSR_LRELU_SLOPE);
+    // the input also feeds the bilinear skip, so conv_first must pass its share of the input gradient on
     g.addLayer("conv_first", Layers.conv(3, o.numInCh(), nf, lrelu, init, true), "input");
     String x = "conv_first";
     for (int b = 0; b < o.numBlock(); b++) {

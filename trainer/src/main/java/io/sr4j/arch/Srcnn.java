@@ -85,7 +85,8 @@ public final class Srcnn implements Architecture<Srcnn.Options> {
     String prev = "input";
     for (int i = 0; i < 3; i++) {
       int k = o.kernelSizes().get(i);
-      FastConv2D.Builder b = new FastConv2D.Builder(k).nIn(width[i]).nOut(width[i + 1]).activation(act[i]).weightInit(init);
+      FastConv2D.Builder b = new FastConv2D.Builder(k).nIn(width[i]).nOut(width[i + 1]).activation(act[i]).weightInit(init)
+          .inputGradient(i > 0); // nothing needs the gradient of the network input
       switch (o.padding()) {
         case "valid" -> b.padding(0, 0);
         case "replicate" -> b.paddingMode(FastConv2D.Padding.REPLICATE);

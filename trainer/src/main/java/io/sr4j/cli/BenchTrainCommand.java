@@ -53,6 +53,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.inputShape(), r.threads(), r.iterations());
     out.printf(Locale.ROOT, "median %.4f s/iter, %.2f GFLOP/iter, %.1f GFLOP/s, %.0f patches/s%n",
         r.medianSecondsPerIter(), r.gflopPerIter(), r.gflops(), r.patchesPerSecond());
+    out.printf(Locale.ROOT, "GFLOP per iteration by network: %s%n", r.gflopByNetwork());
     out.printf(Locale.ROOT, "data pipeline alone: %.0f patches/s%n", r.pipelinePatchesPerSecond());
     if (json != null) {
       JsonOutput.write(json, r);

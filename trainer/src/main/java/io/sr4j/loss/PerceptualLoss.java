@@ -28,6 +28,11 @@ public final class PerceptualLoss {
     }
   }
 
+  /** The feature extractor. */
+  public InputGradientGraph network() {
+    return vgg;
+  }
+
   /** Loss and dLoss/dSr for SR and HR batches [N, 3, H, W] in [0, 1]. */
   public LossResult compute(INDArray sr, INDArray hr) {
     INDArray[] target = vgg.output(false, hr);

@@ -54,6 +54,7 @@ public class FastConv2D extends FeedForwardLayer {
     private int[] padding;
     private Padding paddingMode;
     private boolean hasBias;
+    private boolean inputGradient = true;
 
     /** For JSON deserialisation only. */
     public FastConv2D() {
@@ -66,6 +67,7 @@ public class FastConv2D extends FeedForwardLayer {
         this.padding = b.padding.clone();
         this.paddingMode = b.paddingMode;
         this.hasBias = b.hasBias;
+        this.inputGradient = b.inputGradient;
         if (this.activationFn == null) {
             this.activationFn = new ActivationIdentity();
         }
@@ -239,6 +241,15 @@ public class FastConv2D extends FeedForwardLayer {
         return hasBias;
     }
 
+    /** False for a layer fed by the network input, whose input gradient nobody needs: backprop then skips it. */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -248,7 +259,7 @@ public class FastConv2D extends FeedForwardLayer {
             return false;
         }
         FastConv2D other = (FastConv2D) o;
-        return hasBias == other.hasBias && paddingMode == other.paddingMode
+        return hasBias == other.hasBias && inputGradient == other.inputGradient && paddingMode == other.paddingMode
                 && Arrays.equals(kernelSize, other.kernelSize) && Arrays.equals(stride, other.stride)
                 && Arrays.equals(padding, other.padding);
     }
@@ -261,7 +272,7 @@ public class FastConv2D extends FeedForwardLayer {
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), Arrays.hashCode(kernelSize), Arrays.hashCode(stride),
-                Arrays.hashCode(padding), paddingMode, hasBias);
+                Arrays.hashCode(padding), paddingMode, hasBias, inputGradient);
     }
 
     @Override
@@ -269,6 +280,7 @@ public class FastConv2D extends FeedForwardLayer {
         return "FastConv2D(name=" + getLayerName() + ", nIn=" + nIn + ", nOut=" + nOut + ", kernel="
                 + Arrays.toString(kernelSize) + ", stride=" + Arrays.toString(stride) + ", padding=" + paddingMode
                 + (paddingMode == Padding.EXPLICIT ? Arrays.toString(padding) : "") + ", bias=" + hasBias
+                + (inputGradient ? "" : ", no input gradient")
                 + ", activation=" + activationFn + ")";
     }
 
@@ -283,6 +295,7 @@ public class FastConv2D extends FeedForwardLayer {
         private int[] padding = {0, 0};
         private Padding paddingMode = Padding.SAME;
         private boolean hasBias = true;
+        private boolean inputGradient = true;
 
         /** Square kernel k x k. */
         public Builder(int kernel) {
@@ -314,6 +327,15 @@ public class FastConv2D extends FeedForwardLayer {
         public Builder padding(int padH, int padW) {
             this.padding = new int[] {padH, padW};
             this.paddingMode = Padding.EXPLICIT;
+            return this;
+        }
+
+        /**
+         * {@code false} for the first layer of a network whose input gradient is never used (a generator's): backprop
+         * computes only the parameter gradients (for stride 1, with a cheaper path) and passes no gradient back.
+         */
+        public Builder inputGradient(boolean inputGradient) {
+            this.inputGradient = inputGradient;
             return this;
         }
 

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runtime layer of {@link FastConv2D}: forward = libnd4j {@code conv2d} (+ activation), backward = libnd4j
@@ -150,6 +151,9 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
             delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
         }
 
+        if (!c.isInputGradient() && c.getStride()[0] == 1 && c.getStride()[1] == 1) {
+            return new Pair<>(parameterGradients(x, delta), null);
+        }
         boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;
         INDArray gradX = workspaceMgr.createUninitialized(
                 replicate ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -179,6 +183,49 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
             epsNext = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, EdgePadding.foldBack(gradX, pad[0], pad[1]), 'c');
         }
         return new Pair<>(gradient, epsNext);
+    }
+
+    /**
+     * Weight and bias gradients alone, for a stride-1 layer whose input gradient is not needed. The weight gradient
+     * {@code dW[o, c, ky, kx] = sum_n sum_p delta[n, o, p] x[n, c, p + k]} is itself a convolution with the roles
+     * swapped: the (zero-padded) input seen as [C, N, H, W] correlated with delta seen as [O, N, outH, outW]
+     * kernels. libnd4j's conv2d_bp always computes the input gradient too, which for a first layer with one input
+     * channel (SRCNN) costs several times the weight gradient.
+     *
+     * @param x     [N, C, H, W] as the convolution op sees it (edge-padded for REPLICATE)
+     * @param delta dL/dz [N, O, outH, outW]
+     */
+    private Gradient parameterGradients(INDArray x, INDArray delta) {
+        FastConv2D c = layerConf();
+        int[] pad = convArgs();
+        int padH = pad[4];
+        int padW = pad[5];
+        long n = x.size(0);
+        long channels = x.size(1);
+        INDArray xp = x;
+        if (padH > 0 || padW > 0) {
+            xp = Nd4j.zeros(dataType, n, channels, x.size(2) + 2L * padH, x.size(3) + 2L * padW);
+            xp.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(padH, padH + x.size(2)),
+                    NDArrayIndex.interval(padW, padW + x.size(3))).assign(x);
+        }
+        INDArray byChannel = channels == 1 ? xp.reshape('c', 1, n, xp.size(2), xp.size(3))
+                : xp.permute(1, 0, 2, 3).dup('c'); // [C, N, Hp, Wp]
+        INDArray kernels = delta.permute(1, 0, 2, 3).dup('c'); // [O, N, outH, outW]
+        int[] k = c.getKernelSize();
+        INDArray dW = Nd4j.create(dataType, channels, c.getNOut(), k[0], k[1]); // [C, O, kH, kW]
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(byChannel, kernels).addOutputs(dW)
+                .addIntegerArguments((int) delta.size(2), (int) delta.size(3), 1, 1, 0, 0, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+                .build());
+        INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
+        gradW.assign(dW.permute(1, 0, 2, 3));
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
+        if (hasBias()) {
+            INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
+            gradB.assign(delta.sum(0, 2, 3));
+            gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY, gradB);
+        }
+        return gradient;
     }
 
     /** Convolution plus bias of {@code x} (from {@link #convInput}): [N, nOut, outH, outW], as {@code outType}. */

@@ -5,7 +5,6 @@ import io.sr4j.data.train.PatchBatch;
 import io.sr4j.data.train.PatchSource;
 import io.sr4j.data.train.PatchThroughput;
 import io.sr4j.data.train.Prefetcher;
-import io.sr4j.loss.PixelLoss;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.InputGradientGraph;
 import java.util.Arrays;
@@ -18,19 +17,23 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Times the training step of a config: median seconds per iteration (data from the configured pipeline through the
- * prefetcher, as in training), the achieved GFLOP/s of the convolutions and dense layers (multiply-adds counted from
- * the layer shapes; forward, input gradient and weight gradient each count once), and the pipeline's own speed.
+ * prefetcher, as in training), the achieved GFLOP/s of the convolutions and dense layers of every network the step
+ * runs (G; for GAN training also VGG-19 and D; multiply-adds counted from the layer shapes, each forward, input
+ * gradient and weight gradient pass counted once), and the pipeline's own speed.
  */
 public final class TrainBenchmark {
   private TrainBenchmark() {}
 
-  /** Result: all plain numbers for JSON. */
+  /** Result: all plain numbers for JSON; {@code gflopByNetwork} splits the FLOPs of an iteration by network. */
   public record Result(String network, int batch, String inputShape, long warmup, long iterations,
       double medianSecondsPerIter, double gflopPerIter, double gflops, double patchesPerSecond,
-      double pipelinePatchesPerSecond, int threads) {}
+      double pipelinePatchesPerSecond, int threads, Map<String, Double> gflopByNetwork) {}
 
-  /** Multiply-adds of one forward pass, from the output shape of every convolution and dense layer. */
-  public static long forwardMacs(ComputationGraph g, Map<String, INDArray> activations) {
+  /**
+   * Multiply-adds of one forward pass, from the output shape of every convolution and dense layer; with
+   * {@code skippedOnly}, only those of first layers whose input gradient backprop skips.
+   */
+  public static long forwardMacs(ComputationGraph g, Map<String, INDArray> activations, boolean skippedOnly) {
     long macs = 0;
     for (GraphVertex v : g.getVertices()) {
       if (!v.hasLayer()) {
@@ -40,8 +43,10 @@ public final class TrainBenchmark {
       INDArray out = activations.get(v.getVertexName());
       if (conf instanceof FastConv2D c) {
         int[] k = c.getKernelSize();
-        macs += out.length() * c.getNIn() * k[0] * k[1];
-      } else if (conf instanceof DenseLayer d) {
+        if (!skippedOnly || !c.isInputGradient()) {
+          macs += out.length() * c.getNIn() * k[0] * k[1];
+        }
+      } else if (conf instanceof DenseLayer d && !skippedOnly) {
         macs += out.length() * d.getNIn();
       }
     }
@@ -55,8 +60,14 @@ public final class TrainBenchmark {
     Trainer.Built built = Trainer.buildGenerator(cfg);
     InputGradientGraph g = new InputGradientGraph(built.conf());
     g.init();
+    InputGradientGraph d = null;
+    if (cfg.isGan()) {
+      d = new InputGradientGraph(Trainer.buildDiscriminator(cfg));
+      d.init();
+    }
     PatchSource source = TrainData.open(cfg.datasets().train(), built.options(), cfg.scale(), cfg.manualSeed(), "datasets.train");
-    PixelStep step = new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), null);
+    Trainer.StepSetup setup = Trainer.buildStep(cfg, g, d, null);
+    TrainingStep step = setup.step();
     double[] seconds = new double[(int) iterations];
     PatchBatch first;
     try (Prefetcher batches = new Prefetcher(source, 0, Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4)) {
@@ -72,9 +83,18 @@ public final class TrainBenchmark {
         seconds[i] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    INDArray lr = Nd4j.create(first.lr(), new long[] {first.n(), first.channels(), first.lrHeight(), first.lrWidth()}, 'c');
-    long macs = forwardMacs(g, g.feedForward(new INDArray[] {lr}, true, true));
-    double flopPerIter = 3.0 * 2.0 * macs;
+    INDArray lr = PixelStep.lrArray(first);
+    INDArray hr = PixelStep.hrArray(first);
+    Map<String, Double> byNetwork = new java.util.LinkedHashMap<>();
+    double flopPerIter = 0;
+    for (Trainer.Passes p : setup.passes()) {
+      INDArray in = p.hrInput() ? hr : lr;
+      Map<String, INDArray> acts = p.graph().feedForward(new INDArray[] {in}, true, true);
+      // first layers that skip their input gradient do one pass less
+      double flop = 2.0 * (p.passes() * forwardMacs(p.graph(), acts, false) - forwardMacs(p.graph(), acts, true));
+      byNetwork.put(p.role(), flop / 1e9);
+      flopPerIter += flop;
+    }
     double[] sorted = seconds.clone();
     Arrays.sort(sorted);
     double median = sorted[sorted.length / 2];
@@ -82,6 +102,6 @@ public final class TrainBenchmark {
         2, (int) Math.max(4, Math.min(50, iterations)));
     return new Result(built.card().arch() + " " + built.card().options(), first.n(),
         Arrays.toString(lr.shape()), warmup, iterations, median, flopPerIter / 1e9, flopPerIter / median / 1e9,
-        first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads());
+        first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads(), byNetwork);
   }
 }

@@ -25,7 +25,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.nd4j.linalg.factory.Nd4j;
@@ -151,17 +153,13 @@ public final class Trainer {
         ema.network().params().assign(restored.ema());
       }
     }
-    TrainingStep step;
-    if (cfg.isGan()) {
-      GanParts parts = GanParts.build(cfg);
+    StepSetup setup = buildStep(cfg, g, d, ema);
+    TrainingStep step = setup.step();
+    if (setup.vggWeights() != null) {
       state = new TrainingState(state.iteration(), state.seed(), state.bestKey(), state.bestValue(), state.bestIteration(),
-          state.configSha256(), parts.vggWeights());
-      log.line(parts.description());
-      step = new GanStep(g, d, cfg.train().pixelOpt() == null ? null : PixelLoss.from(cfg.train().pixelOpt()),
-          parts.perceptual(), parts.gan(), cfg.relativisticGan(), ema, cfg.train().netDIters(), cfg.train().netDInitIters());
-    } else {
-      step = new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), ema);
+          state.configSha256(), setup.vggWeights());
     }
+    log.line(setup.description());
     writeConfig();
     long total = cfg.train().totalIter();
     PatchSource source = TrainData.open(cfg.datasets().train(), built.options(), cfg.scale(), state.seed(), "datasets.train");
@@ -236,6 +234,34 @@ public final class Trainer {
     log.line("done: " + runDir.resolve("models").resolve("net_g_final.zip"));
     log.close();
     return new Result(runDir, state.iteration(), lastVal, state);
+  }
+
+  /**
+   * The step a config trains with; what its perceptual loss uses (null, a VGG weights file or "random"); and, for
+   * counting FLOPs, every network the step runs with how many passes of its forward size it makes per step.
+   */
+  record StepSetup(TrainingStep step, String vggWeights, String description, List<Passes> passes) {}
+
+  /** {@code passes} forward-sized passes of {@code graph} per step, fed {@code inputSize} ("lr" or "hr") batches. */
+  record Passes(ComputationGraph graph, String role, int passes, boolean hrInput) {}
+
+  static StepSetup buildStep(TrainConfig cfg, InputGradientGraph g, InputGradientGraph d, Ema ema) {
+    if (!cfg.isGan()) {
+      return new StepSetup(new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), ema), null,
+          "loss: " + cfg.train().pixelOpt().type() + " x " + cfg.train().pixelOpt().lossWeight(),
+          List.of(new Passes(g, "G", 3, false)));
+    }
+    GanParts parts = GanParts.build(cfg);
+    GanStep step = new GanStep(g, d, cfg.train().pixelOpt() == null ? null : PixelLoss.from(cfg.train().pixelOpt()),
+        parts.perceptual(), parts.gan(), cfg.relativisticGan(), ema, cfg.train().netDIters(), cfg.train().netDInitIters());
+    List<Passes> passes = new java.util.ArrayList<>();
+    passes.add(new Passes(g, "G", 3, false));
+    if (parts.perceptual() != null) {
+      passes.add(new Passes(parts.perceptual().network(), "VGG", 4, true)); // HR forward, SR forward + 2 backward
+    }
+    // G step: D(hr), D(sr) + backward; D step: [D(sr) for the mean], D(hr) + backward, D(sr) + backward
+    passes.add(new Passes(d, "D", cfg.relativisticGan() ? 11 : 10, true));
+    return new StepSetup(step, parts.vggWeights(), parts.description(), passes);
   }
 
   private RunCheckpoints.Restored restoreFrom(String resume, RunCheckpoints checkpoints) {

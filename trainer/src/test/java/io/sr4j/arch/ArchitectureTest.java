@@ -94,14 +94,15 @@ class ArchitectureTest {
     InputGradientGraph g = GraphGradients.doubleGraph(Architectures.get(arch).configuration(options, arch));
     Nd4j.getRandom().setSeed(7);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 2, c, h, w);
-    assertEquals(40, GraphGradients.check(g, x, 20, 11));
+    boolean generator = !arch.equals("srgan_d") && !arch.equals("vgg19");
+    assertEquals(generator ? 20 : 40, GraphGradients.check(g, x, 20, 11, !generator));
   }
 
   @Test
   void vgg128GradientsOnATinyInstance() {
     InputGradientGraph g = GraphGradients.doubleGraph(Architectures.get("vgg128").configuration(Map.of("num_feat", 1), "vgg128"));
     Nd4j.getRandom().setSeed(3);
-    assertEquals(24, GraphGradients.check(g, Nd4j.rand(DataType.DOUBLE, 2, 3, 128, 128), 12, 5));
+    assertEquals(24, GraphGradients.check(g, Nd4j.rand(DataType.DOUBLE, 2, 3, 128, 128), 12, 5, true));
   }
 
   @Test
