@@ -77,9 +77,23 @@ final class Layers {
     return conv;
   }
 
-  /** PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1) followed by {@code act}; running variance stored as is. */
-  static BatchNormalization batchNorm(long channels, IActivation act) {
+  /**
+   * PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1), running variance stored as is. No activation: DL4J's
+   * BatchNormalization ignores its activation function when it normalises with the running statistics (inference),
+   * so activations after BN are separate vertices ({@link #batchNormThen}).
+   */
+  static BatchNormalization batchNorm(long channels) {
     return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
-        .useLogStd(false).activation(act).build();
+        .useLogStd(false).activation(IDENTITY).build();
+  }
+
+  /** Adds {@code name} = BN of {@code in}, then {@code name + ".act"} = {@code act} unless it is the identity. */
+  static String batchNormThen(GraphBuilder g, String name, long channels, IActivation act, String in) {
+    g.addLayer(name, batchNorm(channels), in);
+    if (act instanceof ActivationIdentity) {
+      return name;
+    }
+    g.addVertex(name + ".act", new io.sr4j.nn.PureActivation(act), name);
+    return name + ".act";
   }
 }

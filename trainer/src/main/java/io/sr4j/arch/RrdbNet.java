@@ -142,8 +142,7 @@ public final class RrdbNet implements Architecture<RrdbNet.Options> {
       String conv = name + ".conv" + j;
       if (o.batchNorm()) {
         g.addLayer(conv, Layers.conv(3, nIn, nOut, Layers.IDENTITY, init, true), input);
-        g.addLayer(conv + ".bn", Layers.batchNorm(nOut, activate ? lrelu : Layers.IDENTITY), conv);
-        last = conv + ".bn";
+        last = Layers.batchNormThen(g, conv + ".bn", nOut, activate ? lrelu : Layers.IDENTITY, conv);
       } else {
         g.addLayer(conv, Layers.conv(3, nIn, nOut, activate ? lrelu : Layers.IDENTITY, init, true), input);
         last = conv;

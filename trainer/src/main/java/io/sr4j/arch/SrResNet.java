@@ -107,14 +107,14 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
       g.addLayer(p + "conv1", Layers.conv(3, nf, nf, Layers.IDENTITY, init, true), x);
       String y = p + "conv1";
       if (bn) {
-        g.addLayer(p + "bn1", Layers.batchNorm(nf, Layers.IDENTITY), y);
+        g.addLayer(p + "bn1", Layers.batchNorm(nf), y);
         y = p + "bn1";
       }
       g.addLayer(p + "act", prelu(nf), y);
       g.addLayer(p + "conv2", Layers.conv(3, nf, nf, Layers.IDENTITY, init, true), p + "act");
       y = p + "conv2";
       if (bn) {
-        g.addLayer(p + "bn2", Layers.batchNorm(nf, Layers.IDENTITY), y);
+        g.addLayer(p + "bn2", Layers.batchNorm(nf), y);
         y = p + "bn2";
       }
       g.addVertex("body." + b, new ElementWiseVertex(ElementWiseVertex.Op.Add), x, y);
@@ -123,7 +123,7 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
     g.addLayer("conv_body", Layers.conv(3, nf, nf, Layers.IDENTITY, init, true), x);
     String body = "conv_body";
     if (bn) {
-      g.addLayer("bn_body", Layers.batchNorm(nf, Layers.IDENTITY), body);
+      g.addLayer("bn_body", Layers.batchNorm(nf), body);
       body = "bn_body";
     }
     g.addVertex("trunk", new ElementWiseVertex(ElementWiseVertex.Op.Add), "act_first", body);

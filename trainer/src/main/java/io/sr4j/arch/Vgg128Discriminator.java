@@ -78,8 +78,7 @@ public final class Vgg128Discriminator implements Architecture<Vgg128Discriminat
       long nOut, boolean batchNorm, IActivation act) {
     if (batchNorm) {
       g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, Layers.IDENTITY, Layers.torchDefault(), false), in);
-      g.addLayer(bn, Layers.batchNorm(nOut, act), conv);
-      return bn;
+      return Layers.batchNormThen(g, bn, nOut, act, conv);
     }
     g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, act, Layers.torchDefault(), true), in);
     return conv;

@@ -2,6 +2,7 @@ package io.sr4j.cli;
 
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.GeneratorFiles;
+import io.sr4j.ckpt.OnnxExport;
 import io.sr4j.infer.Models;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,10 +20,12 @@ import picocli.CommandLine.Spec;
       "Export a generator for deployment.",
       "",
       "--format dl4j writes a generator-only ModelSerializer zip (no optimizer state) with the model card",
-      "(architecture, scale, colour handling, value range): 'sr upscale' and plain DL4J code load it."
+      "(architecture, scale, colour handling, value range): 'sr upscale' and plain DL4J code load it.",
+      "--format onnx writes an ONNX model (opset 13; dynamic batch, height and width; NCHW float32 in [0,1];",
+      "PixelShuffle as DepthToSpace CRD, nearest upsampling as Resize) with the same facts as metadata."
     })
 final class ExportCommand implements Callable<Integer> {
-  enum Format { dl4j }
+  enum Format { dl4j, onnx }
 
   @Spec CommandSpec spec;
 
@@ -31,7 +34,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--scale", paramLabel = "N", description = "Scale, where the model file does not say it (e.g. an SRCNN .mat not named xN.mat).")
   Integer scale;
 
-  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "dl4j.")
+  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "dl4j or onnx.")
   Format format;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output file.")
@@ -41,7 +44,11 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     Models.ModelSpec spec = model.spec();
     Checkpoint.Loaded loaded = GeneratorFiles.load(Path.of(spec.model()), scale, spec.paramKey(), spec.arch(), spec.options());
-    Checkpoint.write(output, loaded.network(), loaded.card(), false, Map.of());
+    if (format == Format.onnx) {
+      OnnxExport.write(loaded.network(), loaded.card(), output);
+    } else {
+      Checkpoint.write(output, loaded.network(), loaded.card(), false, Map.of());
+    }
     this.spec.commandLine().getOut().println("wrote " + output + " (" + loaded.card().arch() + " x" + loaded.card().scale()
         + ", " + loaded.card().colour() + ")");
     return 0;

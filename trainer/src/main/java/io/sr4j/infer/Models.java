@@ -32,6 +32,13 @@ public final class Models {
       throw new BadInputException("unknown model '" + spec.model() + "': not a file, and not one of "
           + Arrays.stream(ResizeKernel.values()).map(ResizeKernel::configName).toList());
     }
+    if (io.sr4j.data.image.ImageFiles.extension(file).equals("onnx")) {
+      OnnxModel onnx = OnnxModel.open(file);
+      if (onnx.card().scale() != scale) {
+        throw new BadInputException(file + ": this model upscales x" + onnx.card().scale() + ", not x" + scale);
+      }
+      return new NetworkUpscaler(onnx.forward(), onnx.card(), file.getFileName().toString());
+    }
     Checkpoint.Loaded loaded = GeneratorFiles.load(file, scale, spec.paramKey(), spec.arch(), spec.options());
     return new NetworkUpscaler(loaded.network(), loaded.card(), file.getFileName().toString());
   }

@@ -15,19 +15,43 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A trained generator as an {@link Upscaler}, fed the way its {@link ModelCard} says: Y-channel models get the
  * BT.601 Y plane (Cb and Cr are upscaled bicubically), RGB models the three planes (gray images are replicated to
- * RGB); pre-upsampling models (SRCNN) get the bicubic-upscaled image. Alpha is upscaled bicubically on its own.
+ * RGB); pre-upsampling models (SRCNN) get the bicubic-upscaled image, edge-padded by what valid convolutions remove.
+ * Alpha is upscaled bicubically on its own. The network itself is a {@link Forward}: a DL4J graph or an ONNX model.
  */
 public final class NetworkUpscaler implements Upscaler {
-  private final ComputationGraph net;
+  /** One forward pass of a network on a single NCHW float image. */
+  @FunctionalInterface
+  public interface Forward {
+    /** {@code input} holds [1, channels, h, w] in C order; returns [1, C', H', W'] in C order with its shape. */
+    Output apply(float[] input, int channels, int h, int w);
+  }
+
+  /** A network output: [1, channels, h, w] in C order. */
+  public record Output(float[] data, int channels, int h, int w) {}
+
+  private final Forward network;
   private final ModelCard card;
   private final String name;
   private final int shrinkPerSide;
 
-  public NetworkUpscaler(ComputationGraph net, ModelCard card, String name) {
-    this.net = net;
+  public NetworkUpscaler(Forward network, ModelCard card, String name) {
+    this.network = network;
     this.card = card;
     this.name = name;
     this.shrinkPerSide = card.typedOptions() instanceof Srcnn.Options o ? o.shrinkPerSide() : 0;
+  }
+
+  /** A DL4J graph, run in inference mode. */
+  public NetworkUpscaler(ComputationGraph net, ModelCard card, String name) {
+    this(dl4j(net), card, name);
+  }
+
+  static Forward dl4j(ComputationGraph net) {
+    return (input, c, h, w) -> {
+      INDArray x = Nd4j.create(input, new long[] {1, c, h, w}, 'c');
+      INDArray y = net.output(false, x)[0].castTo(DataType.FLOAT).dup('c');
+      return new Output(y.data().asFloat(), (int) y.size(1), (int) y.size(2), (int) y.size(3));
+    };
   }
 
   @Override
@@ -52,8 +76,6 @@ public final class NetworkUpscaler implements Upscaler {
   @Override
   public Image upscale(Image lr) {
     int s = card.scale();
-    int outW = lr.width() * s;
-    int outH = lr.height() * s;
     float[] alpha = lr.hasAlpha() ? bicubic(lr.alpha(), lr.width(), lr.height()) : null;
     float[][] planes;
     if (worksOnLuma()) {
@@ -64,7 +86,7 @@ public final class NetworkUpscaler implements Upscaler {
     } else {
       planes = run(lr.toRgb().planes(), lr.width(), lr.height());
     }
-    return new Image(outW, outH, planes, alpha, lr.bitDepth());
+    return new Image(lr.width() * s, lr.height() * s, planes, alpha, lr.bitDepth());
   }
 
   private float[] bicubic(float[] plane, int w, int h) {
@@ -85,17 +107,17 @@ public final class NetworkUpscaler implements Upscaler {
       inH = h * card.scale();
     }
     int p = shrinkPerSide;
-    INDArray x = Nd4j.create(DataType.FLOAT, 1, in.length, inH + 2L * p, inW + 2L * p);
+    int pw = inW + 2 * p;
+    int ph = inH + 2 * p;
+    float[] x = new float[in.length * pw * ph];
     for (int c = 0; c < in.length; c++) {
       float[] padded = p == 0 ? in[c] : edgePadded(in[c], inW, inH, p);
-      x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
-          .assign(Nd4j.createFromArray(padded).reshape(inH + 2L * p, inW + 2L * p));
+      System.arraycopy(padded, 0, x, c * pw * ph, pw * ph);
     }
-    INDArray y = net.output(false, x)[0];
-    float[][] out = new float[(int) y.size(1)][];
+    Output y = network.apply(x, in.length, ph, pw);
+    float[][] out = new float[y.channels()][y.h() * y.w()];
     for (int c = 0; c < out.length; c++) {
-      out[c] = y.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
-          .dup('c').data().asFloat();
+      System.arraycopy(y.data(), c * y.h() * y.w(), out[c], 0, y.h() * y.w());
     }
     return out;
   }

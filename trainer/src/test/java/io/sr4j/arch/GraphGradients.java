@@ -56,7 +56,7 @@ final class GraphGradients {
     Map<String, INDArray> analytic = grads.parameters().gradientForVariable();
     INDArray dx = inputGradient ? grads.inputs()[0].dup() : null;
     Random rnd = new Random(seed);
-    double h = 1e-5;
+    double h = 1e-6;
     int checked = 0;
     Object[] keys = g.paramTable().keySet().toArray();
     for (int k = 0; k < samples; k++) {
