@@ -37,6 +37,16 @@ public final class GeneratorFiles {
     return loaded;
   }
 
+  /** "raw", and "ema" too when {@code file} also holds EMA weights (BasicSR params_ema, this project's checkpoints). */
+  public static java.util.Set<String> weightKinds(Path file) {
+    boolean ema = switch (ImageFiles.extension(file)) {
+      case "zip" -> Checkpoint.entry(file, EMA_ENTRY).isPresent();
+      case "pth", "pt" -> io.sr4j.ckpt.formats.TorchCheckpointReader.read(file).topLevelKeys().contains("params_ema");
+      default -> false;
+    };
+    return ema ? java.util.Set.of("raw", "ema") : java.util.Set.of("raw");
+  }
+
   /** Entry of a training checkpoint that holds the EMA weights of its generator. */
   public static final String EMA_ENTRY = "sr4j/ema.bin";
 

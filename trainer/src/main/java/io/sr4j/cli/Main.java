@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       DataCommand.class,
       ModelInfoCommand.class,
       ExportCommand.class,
+      InterpolateCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

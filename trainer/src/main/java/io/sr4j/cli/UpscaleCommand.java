@@ -4,12 +4,18 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.infer.Models;
+import io.sr4j.infer.TiledUpscaler;
 import io.sr4j.infer.Upscaler;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +28,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Upscale an image or every image of a folder.",
       "",
-      "Gray, RGB and RGBA (alpha upscaled separately) work;",
-      "16-bit PNG input gives 16-bit PNG output. A folder is written as <name>.png files."
+      "Gray, RGB and RGBA (alpha upscaled separately) work; 16-bit PNG input gives 16-bit PNG output.",
+      "A folder is written as <name>.png files. With --tile, large images are processed tile by tile",
+      "(each with --tile-pad pixels of context), never holding more than one tile's activations."
     })
 final class UpscaleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -39,31 +46,84 @@ final class UpscaleCommand implements Callable<Integer> {
       description = "Output image (format from its extension) or folder.")
   Path output;
 
+  @Option(names = "--tile", defaultValue = "0", paramLabel = "PX", description = "Tile side in LR pixels (0: whole image). Default: ${DEFAULT-VALUE}.")
+  int tile;
+
+  @Option(names = "--tile-pad", defaultValue = "16", paramLabel = "PX", description = "Context around each tile, LR pixels. Default: ${DEFAULT-VALUE}.")
+  int tilePad;
+
+  @Option(names = "--stats", description = "Print the time taken and the peak resident memory of the process.")
+  boolean stats;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    if (tile < 0 || tilePad < 0) {
+      throw new BadInputException("--tile and --tile-pad must be >= 0, got " + tile + " and " + tilePad);
+    }
     Upscaler upscaler = Models.open(model.spec(), scale.get());
     PrintWriter out = spec.commandLine().getOut();
+    List<Path> files;
+    Path outDir = null;
     if (Files.isDirectory(input)) {
       if (Files.isRegularFile(output)) {
         throw new BadInputException(output + ": is a file, but the input " + input + " is a folder; give an output folder");
       }
-      List<Path> files = ImageFiles.list(input);
-      for (Path f : files) {
-        Path target = output.resolve(stem(f) + ".png");
-        upscaleOne(upscaler, f, target);
-        out.println(f + " -> " + target);
-        out.flush();
-      }
+      files = ImageFiles.list(input);
+      outDir = output;
     } else {
-      upscaleOne(upscaler, input, output);
-      out.println(input + " -> " + output);
+      files = List.of(input);
+    }
+    boolean terminal = System.console() != null;
+    try (ProgressBar filesBar = terminal && files.size() > 1 ? bar("images", files.size()) : null) {
+      for (Path f : files) {
+        Path target = outDir == null ? output : outDir.resolve(stem(f) + ".png");
+        Image lr = ImageFiles.read(f);
+        Image sr;
+        if (tile > 0) {
+          int count = TiledUpscaler.tileCount(lr.width(), lr.height(), tile);
+          try (ProgressBar tilesBar = terminal && files.size() == 1 && count > 1 ? bar("tiles", count) : null) {
+            sr = new TiledUpscaler(upscaler, tile, tilePad, n -> {
+              if (tilesBar != null) {
+                tilesBar.stepTo(n);
+              }
+            }).upscale(lr);
+          }
+        } else {
+          sr = upscaler.upscale(lr);
+        }
+        ImageFiles.write(sr, target);
+        if (filesBar != null) {
+          filesBar.step();
+        } else {
+          out.println(f + " -> " + target);
+          out.flush();
+        }
+      }
+    }
+    if (stats) {
+      out.printf(Locale.ROOT, "time %.1f s, peak resident memory %.0f MiB%n", (System.nanoTime() - start) / 1e9,
+          peakRssKib() / 1024.0);
     }
     return 0;
   }
 
-  private static void upscaleOne(Upscaler upscaler, Path in, Path out) {
-    Image lr = ImageFiles.read(in);
-    ImageFiles.write(upscaler.upscale(lr), out);
+  private static ProgressBar bar(String task, int max) {
+    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).build();
+  }
+
+  /** VmHWM of this process in KiB (Linux), or -1 where /proc is not available. */
+  static long peakRssKib() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
   }
 
   private static String stem(Path f) {

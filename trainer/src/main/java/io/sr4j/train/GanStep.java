@@ -6,6 +6,7 @@ import io.sr4j.loss.LossResult;
 import io.sr4j.loss.PerceptualLoss;
 import io.sr4j.loss.PixelLoss;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.MemoryReclaim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;

@@ -4,6 +4,7 @@ import io.sr4j.data.train.PatchBatch;
 import io.sr4j.loss.LossResult;
 import io.sr4j.loss.PixelLoss;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.MemoryReclaim;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;

@@ -68,7 +68,7 @@ public final class Validation {
           MetricConfig mc = m.getValue();
           double v;
           if (mc.type().equals(MetricConfig.NIQE)) {
-            v = Niqe.standard().score(sr, mc.cropBorder() == null ? scale : mc.cropBorder());
+            v = io.sr4j.eval.InterpolationSweep.niqeOrNaN(Niqe.standard(), sr, mc.cropBorder() == null ? scale : mc.cropBorder());
           } else {
             QualityScore q = scored.computeIfAbsent(protocol(mc), p -> p.measure(sr, ref));
             v = mc.type().equals(MetricConfig.PSNR) ? q.psnr() : q.ssim();

@@ -1,0 +1,61 @@
+package io.sr4j.ckpt;
+
+import io.sr4j.data.BadInputException;
+import io.sr4j.nn.InputGradientGraph;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ESRGAN's network interpolation: {@code theta = (1 - alpha) * theta_A + alpha * theta_B} over every parameter of
+ * two generators of the same architecture and options, BatchNorm running statistics included (they are parameters in
+ * DL4J). Mixing architectures or options is refused with the first mismatch named.
+ */
+public final class NetworkInterpolation {
+  private NetworkInterpolation() {}
+
+  /** Fails unless {@code a} and {@code b} are the same network shape, naming the first difference. */
+  public static void checkCompatible(Checkpoint.Loaded a, Checkpoint.Loaded b, String nameA, String nameB) {
+    if (!a.card().arch().equals(b.card().arch())) {
+      throw new BadInputException("cannot interpolate: " + nameA + " is " + a.card().arch() + ", " + nameB + " is "
+          + b.card().arch());
+    }
+    TreeSet<String> keys = new TreeSet<>(a.card().options().keySet());
+    keys.addAll(b.card().options().keySet());
+    for (String k : keys) {
+      Object va = a.card().options().get(k);
+      Object vb = b.card().options().get(k);
+      if (!Objects.equals(String.valueOf(va), String.valueOf(vb))) {
+        throw new BadInputException("cannot interpolate: option " + k + " is " + va + " in " + nameA + " but " + vb
+            + " in " + nameB);
+      }
+    }
+    Map<String, INDArray> pa = a.network().paramTable();
+    Map<String, INDArray> pb = b.network().paramTable();
+    for (Map.Entry<String, INDArray> e : pa.entrySet()) {
+      INDArray other = pb.get(e.getKey());
+      if (other == null) {
+        throw new BadInputException("cannot interpolate: missing key " + e.getKey() + " in " + nameB);
+      }
+      if (!Arrays.equals(e.getValue().shape(), other.shape())) {
+        throw new BadInputException("cannot interpolate: " + e.getKey() + " has shape " + Arrays.toString(e.getValue().shape())
+            + " in " + nameA + " but " + Arrays.toString(other.shape()) + " in " + nameB);
+      }
+    }
+    for (String k : pb.keySet()) {
+      if (!pa.containsKey(k)) {
+        throw new BadInputException("cannot interpolate: extra key " + k + " in " + nameB + " (not in " + nameA + ")");
+      }
+    }
+  }
+
+  /** A new network with {@code (1 - alpha) * a + alpha * b} as its parameters. */
+  public static InputGradientGraph interpolate(InputGradientGraph a, InputGradientGraph b, double alpha) {
+    InputGradientGraph out = new InputGradientGraph(a.getConfiguration().clone());
+    INDArray params = a.params().mul(1 - alpha).addi(b.params().mul(alpha));
+    out.init(params, false);
+    return out;
+  }
+}
