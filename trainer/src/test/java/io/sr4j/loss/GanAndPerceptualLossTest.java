@@ -17,9 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Adversarial and perceptual losses: analytic gradients against central finite differences (double precision). */
 class GanAndPerceptualLossTest {
+  /** Central differences at every element (at most 24, spread evenly) against the analytic gradient. */
   private static void assertGradient(INDArray x, INDArray analytic, ToDoubleFunction<INDArray> f, String what) {
     double h = 1e-6;
-    for (long i = 0; i < x.length(); i++) {
+    long stride = Math.max(1, x.length() / 24);
+    for (long i = 0; i < x.length(); i += stride) {
       double old = x.getDouble(i);
       x.putScalar(i, old + h);
       double up = f.applyAsDouble(x);
