@@ -1,13 +1,9 @@
 package io.sr4j.nn;
 
-import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +16,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>Usage: {@code graphBuilder.addVertex("up", new PixelShuffle(2), "conv")}.
  */
-public class PixelShuffle extends GraphVertex {
+public class PixelShuffle extends ParameterFreeVertex {
 
     private final int upscaleFactor;
 
@@ -52,21 +48,6 @@ public class PixelShuffle extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
-    }
-
-    @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
             INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
         return new PixelShuffleVertex(graph, name, idx, upscaleFactor, networkDatatype);
@@ -74,14 +55,7 @@ public class PixelShuffle extends GraphVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional)) {
-            throw new InvalidInputTypeException("PixelShuffle: expected one CNN input, got "
-                    + Arrays.toString(vertexInputs));
-        }
-        InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) vertexInputs[0];
-        if (in.getFormat() != CNN2DFormat.NCHW) {
-            throw new InvalidInputTypeException("PixelShuffle: only NCHW is supported, got " + in.getFormat());
-        }
+        InputType.InputTypeConvolutional in = cnnInput(vertexInputs);
         long rr = (long) upscaleFactor * upscaleFactor;
         if (in.getChannels() % rr != 0) {
             throw new InvalidInputTypeException("PixelShuffle(" + upscaleFactor + "): input channels "
@@ -89,16 +63,6 @@ public class PixelShuffle extends GraphVertex {
         }
         return InputType.convolutional(in.getHeight() * upscaleFactor, in.getWidth() * upscaleFactor,
                 in.getChannels() / rr, CNN2DFormat.NCHW);
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType out = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, PixelShuffle.class, inputTypes[0], out)
-                .standardMemory(0, 0)
-                .workingMemory(0, 0, 0, 0)
-                .cacheMemory(0, 0)
-                .build();
     }
 
     @Override

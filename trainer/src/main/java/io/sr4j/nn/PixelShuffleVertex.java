@@ -2,11 +2,8 @@ package io.sr4j.nn;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,33 +11,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runtime vertex of {@link PixelShuffle} (PyTorch CRD order); backprop applies the exact inverse permutation. */
-public class PixelShuffleVertex extends BaseGraphVertex {
+public class PixelShuffleVertex extends SingleInputVertex {
 
     private final int r;
 
     public PixelShuffleVertex(ComputationGraph graph, String name, int vertexIndex, int upscaleFactor,
             DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType);
         this.r = upscaleFactor;
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("PixelShuffle " + vertexName + ": input not set");
-        }
-        INDArray x = inputs[0];
-        if (x.rank() != 4 || x.size(1) % ((long) r * r) != 0) {
+        INDArray x = input("PixelShuffle");
+        if (x.size(1) % ((long) r * r) != 0) {
             throw new IllegalArgumentException("PixelShuffle(" + r + ") " + vertexName
                     + ": expected [N, C*" + r * r + ", H, W], got " + Arrays.toString(x.shape()));
         }
@@ -55,33 +39,15 @@ public class PixelShuffleVertex extends BaseGraphVertex {
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("PixelShuffle " + vertexName + ": input or epsilon not set");
-        }
-        long n = epsilon.size(0);
-        long c = epsilon.size(1);
-        long h = epsilon.size(2) / r;
-        long w = epsilon.size(3) / r;
+        INDArray dOut = epsilon("PixelShuffle");
+        long n = dOut.size(0);
+        long c = dOut.size(1);
+        long h = dOut.size(2) / r;
+        long w = dOut.size(3) / r;
         // [N, C, H*r, W*r] -> [N, C, H, r_i, W, r_j] -> [N, C, r_i, r_j, H, W] -> [N, C*r*r, H, W]
-        INDArray unshuffled = epsilon.reshape('c', n, c, h, r, w, r).permute(0, 1, 3, 5, 2, 4);
+        INDArray unshuffled = dOut.reshape('c', n, c, h, r, w, r).permute(0, 1, 3, 5, 2, 4);
         INDArray eps = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, unshuffled, 'c').reshape('c', n, c * r * r, h, w);
         return new Pair<>(null, new INDArray[] {eps});
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("PixelShuffle " + vertexName + " has no parameters");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-            int minibatchSize) {
-        if (maskArrays == null || maskArrays.length == 0 || maskArrays[0] == null) {
-            return null;
-        }
-        throw new UnsupportedOperationException("PixelShuffle " + vertexName + ": mask arrays are not supported");
     }
 
     @Override

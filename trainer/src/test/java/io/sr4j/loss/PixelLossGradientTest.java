@@ -66,7 +66,7 @@ class PixelLossGradientTest {
     double eps = 1e-2;
     double ch = (Math.sqrt(0.25 + eps) + Math.sqrt(eps) + Math.sqrt(1 + eps) + Math.sqrt(0.25 + eps)) / 4;
     assertEquals(ch, PixelLoss.from(new LossConfig("CharbonnierLoss", 1.0, "mean", eps)).compute(a, b).value(), 1e-12);
-    assertEquals(3 * 1.5, PixelLoss.from(new LossConfig("L1Loss", 3.0, "sum", null)).compute(a, b).value(), 1e-12);
+    assertEquals(3 * 2.0, PixelLoss.from(new LossConfig("L1Loss", 3.0, "sum", null)).compute(a, b).value(), 1e-12);
   }
 
   /** The SSIM loss is 1 - SSIM with the evaluation metric's definition (on [0,1] instead of [0,255] data). */
