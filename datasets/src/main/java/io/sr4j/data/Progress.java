@@ -7,30 +7,30 @@ package io.sr4j.data;
  * at once.
  */
 public interface Progress {
-  /** Reports nothing. */
-  Progress NONE = new Progress() {
-    @Override
-    public void start(String task, long total, String unit) {}
+ /** Reports nothing. */
+ Progress NONE = new Progress() {
+  @Override
+  public void start(String task, long total, String unit) {}
 
-    @Override
-    public void advance(long amount) {}
+  @Override
+  public void advance(long amount) {}
 
-    @Override
-    public void finish() {}
+  @Override
+  public void finish() {}
 
-    @Override
-    public void info(String line) {}
-  };
+  @Override
+  public void info(String line) {}
+ };
 
-  /** A task of {@code total} units ({@code "B"} for bytes, {@code "images"}, ...) begins; -1 when unknown. */
-  void start(String task, long total, String unit);
+ /** A task of {@code total} units ({@code "B"} for bytes, {@code "images"}, ...) begins; -1 when unknown. */
+ void start(String task, long total, String unit);
 
-  /** {@code amount} more units of the current task are done. */
-  void advance(long amount);
+ /** {@code amount} more units of the current task are done. */
+ void advance(long amount);
 
-  /** The current task ended. */
-  void finish();
+ /** The current task ended. */
+ void finish();
 
-  /** A one-line message between tasks. */
-  void info(String line);
+ /** A one-line message between tasks. */
+ void info(String line);
 }

@@ -23,6 +23,6 @@ package io.sr4j.nn;
  * @param speedup             stockMedianSeconds / fastMedianSeconds
  */
 public record ConvBenchmarkResult(int batch, int inChannels, int outChannels, int height, int width, int kernel,
-        String dataType, int threads, int warmupIterations, int timedIterations, double flopsPerStep,
-        double fastMedianSeconds, double fastGflops, double stockMedianSeconds, double stockGflops, double speedup) {
+    String dataType, int threads, int warmupIterations, int timedIterations, double flopsPerStep,
+    double fastMedianSeconds, double fastGflops, double stockMedianSeconds, double stockGflops, double speedup) {
 }

@@ -36,243 +36,243 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class FastConv2DLayer extends BaseLayer<FastConv2D> {
 
-    private static final int NCHW = 0;
-    private static final int WEIGHTS_OIHW = 1;
+  private static final int NCHW = 0;
+  private static final int WEIGHTS_OIHW = 1;
 
-    /**
-     * From the last training-mode forward pass, [N, nOut, outH, outW]: the slope dOut/dz for (leaky) ReLU, the
-     * pre-activation z for other non-identity activations; null otherwise.
-     */
-    private INDArray backpropCache;
+  /**
+   * From the last training-mode forward pass, [N, nOut, outH, outW]: the slope dOut/dz for (leaky) ReLU, the
+   * pre-activation z for other non-identity activations; null otherwise.
+   */
+  private INDArray backpropCache;
 
-    public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+  public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  @Override
+  public Type type() {
+    return Type.CONVOLUTIONAL;
+  }
+
+  @Override
+  public boolean hasBias() {
+    return layerConf().hasBias();
+  }
+
+  @Override
+  public boolean isPretrainLayer() {
+    return false;
+  }
+
+  @Override
+  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    super.setInput(input, workspaceMgr);
+    backpropCache = null;
+  }
+
+  @Override
+  public void clear() {
+    super.clear();
+    backpropCache = null;
+  }
+
+  @Override
+  public void setParams(INDArray params) {
+    // Parameters are laid out in c order (see FastConv2DParamInitializer).
+    setParams(params, 'c');
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(false);
+    INDArray z = convolve(convInput(ArrayType.FF_WORKING_MEM, workspaceMgr), ArrayType.ACTIVATIONS, workspaceMgr);
+    IActivation activation = layerConf().getActivationFn();
+    backpropCache = null;
+    if (activation instanceof ActivationIdentity) {
+      return z;
     }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
+    ArrayType cacheType = training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
+    double negativeSlope = reluNegativeSlope(activation);
+    if (Double.isNaN(negativeSlope)) {
+      if (training) {
+        backpropCache = workspaceMgr.dup(cacheType, z);
+      }
+      return activation.getActivation(z, training);
     }
-
-    @Override
-    public boolean hasBias() {
-        return layerConf().hasBias();
+    INDArray slope = slope(z, negativeSlope, cacheType, workspaceMgr);
+    if (training) {
+      backpropCache = slope;
     }
+    return z.muli(slope);
+  }
 
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
+  /**
+   * Negative-side slope if {@code activation} is a ReLU or LeakyReLU through the origin (no threshold or cap),
+   * else NaN.
+   */
+  private static double reluNegativeSlope(IActivation activation) {
+    if (activation instanceof ActivationLReLU) {
+      return ((ActivationLReLU) activation).getAlpha();
     }
-
-    @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        super.setInput(input, workspaceMgr);
-        backpropCache = null;
+    if (activation instanceof ActivationReLU) {
+      ActivationReLU relu = (ActivationReLU) activation;
+      boolean throughOrigin = relu.getThreshold() == null || relu.getThreshold() == 0.0;
+      if (relu.getMax() == null && throughOrigin) {
+        return relu.getNegativeSlope() == null ? 0.0 : relu.getNegativeSlope();
+      }
     }
+    return Double.NaN;
+  }
 
-    @Override
-    public void clear() {
-        super.clear();
-        backpropCache = null;
-    }
+  /** {@code z > 0 ? 1 : negativeSlope}, same shape as z, allocated as {@code type}. */
+  private INDArray slope(INDArray z, double negativeSlope, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+    INDArray slope = workspaceMgr.createUninitialized(type, dataType, z.shape(), 'c');
+    Nd4j.exec(new Step(z, slope, 0.0));
+    return slope.muli(1.0 - negativeSlope).addi(negativeSlope);
+  }
 
-    @Override
-    public void setParams(INDArray params) {
-        // Parameters are laid out in c order (see FastConv2DParamInitializer).
-        setParams(params, 'c');
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        INDArray z = convolve(convInput(ArrayType.FF_WORKING_MEM, workspaceMgr), ArrayType.ACTIVATIONS, workspaceMgr);
-        IActivation activation = layerConf().getActivationFn();
-        backpropCache = null;
-        if (activation instanceof ActivationIdentity) {
-            return z;
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(true);
+    FastConv2D c = layerConf();
+    IActivation activation = c.getActivationFn();
+    INDArray x = convInput(ArrayType.BP_WORKING_MEM, workspaceMgr); // [N, nIn, H(+2p), W(+2p)]
+    INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
+    if (!(activation instanceof ActivationIdentity)) {
+      double negativeSlope = reluNegativeSlope(activation);
+      INDArray cache = backpropCache;
+      backpropCache = null; // overwritten below
+      if (cache == null) {
+        cache = convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
+        if (!Double.isNaN(negativeSlope)) {
+          cache = slope(cache, negativeSlope, ArrayType.BP_WORKING_MEM, workspaceMgr);
         }
-        ArrayType cacheType = training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
-        double negativeSlope = reluNegativeSlope(activation);
-        if (Double.isNaN(negativeSlope)) {
-            if (training) {
-                backpropCache = workspaceMgr.dup(cacheType, z);
-            }
-            return activation.getActivation(z, training);
-        }
-        INDArray slope = slope(z, negativeSlope, cacheType, workspaceMgr);
-        if (training) {
-            backpropCache = slope;
-        }
-        return z.muli(slope);
+      }
+      delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
     }
 
-    /**
-     * Negative-side slope if {@code activation} is a ReLU or LeakyReLU through the origin (no threshold or cap),
-     * else NaN.
-     */
-    private static double reluNegativeSlope(IActivation activation) {
-        if (activation instanceof ActivationLReLU) {
-            return ((ActivationLReLU) activation).getAlpha();
-        }
-        if (activation instanceof ActivationReLU) {
-            ActivationReLU relu = (ActivationReLU) activation;
-            boolean throughOrigin = relu.getThreshold() == null || relu.getThreshold() == 0.0;
-            if (relu.getMax() == null && throughOrigin) {
-                return relu.getNegativeSlope() == null ? 0.0 : relu.getNegativeSlope();
-            }
-        }
-        return Double.NaN;
+    if (!c.isInputGradient() && c.getStride()[0] == 1 && c.getStride()[1] == 1) {
+      return new Pair<>(parameterGradients(x, delta), null);
+    }
+    boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;
+    INDArray gradX = workspaceMgr.createUninitialized(
+        replicate ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+    INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
+    INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
+
+    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+    if (hasBias()) {
+      INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
+      op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY), delta)
+          .addOutputs(gradX, gradW, gradB);
+    } else {
+      op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
+    }
+    Nd4j.exec(op.addIntegerArguments(convArgs()).build());
+
+    Gradient gradient = new DefaultGradient();
+    gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
+    if (hasBias()) {
+      gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY,
+          gradientViews.get(FastConv2DParamInitializer.BIAS_KEY));
     }
 
-    /** {@code z > 0 ? 1 : negativeSlope}, same shape as z, allocated as {@code type}. */
-    private INDArray slope(INDArray z, double negativeSlope, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
-        INDArray slope = workspaceMgr.createUninitialized(type, dataType, z.shape(), 'c');
-        Nd4j.exec(new Step(z, slope, 0.0));
-        return slope.muli(1.0 - negativeSlope).addi(negativeSlope);
+    INDArray epsNext = gradX;
+    if (replicate) {
+      int[] pad = c.effectivePadding();
+      epsNext = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, EdgePadding.foldBack(gradX, pad[0], pad[1]), 'c');
     }
+    return new Pair<>(gradient, epsNext);
+  }
 
-    @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(true);
-        FastConv2D c = layerConf();
-        IActivation activation = c.getActivationFn();
-        INDArray x = convInput(ArrayType.BP_WORKING_MEM, workspaceMgr); // [N, nIn, H(+2p), W(+2p)]
-        INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
-        if (!(activation instanceof ActivationIdentity)) {
-            double negativeSlope = reluNegativeSlope(activation);
-            INDArray cache = backpropCache;
-            backpropCache = null; // overwritten below
-            if (cache == null) {
-                cache = convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
-                if (!Double.isNaN(negativeSlope)) {
-                    cache = slope(cache, negativeSlope, ArrayType.BP_WORKING_MEM, workspaceMgr);
-                }
-            }
-            delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
-        }
-
-        if (!c.isInputGradient() && c.getStride()[0] == 1 && c.getStride()[1] == 1) {
-            return new Pair<>(parameterGradients(x, delta), null);
-        }
-        boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;
-        INDArray gradX = workspaceMgr.createUninitialized(
-                replicate ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
-        INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
-
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
-        if (hasBias()) {
-            INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
-            op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY), delta)
-                    .addOutputs(gradX, gradW, gradB);
-        } else {
-            op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
-        }
-        Nd4j.exec(op.addIntegerArguments(convArgs()).build());
-
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
-        if (hasBias()) {
-            gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY,
-                    gradientViews.get(FastConv2DParamInitializer.BIAS_KEY));
-        }
-
-        INDArray epsNext = gradX;
-        if (replicate) {
-            int[] pad = c.effectivePadding();
-            epsNext = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, EdgePadding.foldBack(gradX, pad[0], pad[1]), 'c');
-        }
-        return new Pair<>(gradient, epsNext);
+  /**
+   * Weight and bias gradients alone, for a stride-1 layer whose input gradient is not needed. The weight gradient
+   * {@code dW[o, c, ky, kx] = sum_n sum_p delta[n, o, p] x[n, c, p + k]} is itself a convolution with the roles
+   * swapped: the (zero-padded) input seen as [C, N, H, W] correlated with delta seen as [O, N, outH, outW]
+   * kernels. libnd4j's conv2d_bp always computes the input gradient too, which for a first layer with one input
+   * channel (SRCNN) costs several times the weight gradient.
+   *
+   * @param x     [N, C, H, W] as the convolution op sees it (edge-padded for REPLICATE)
+   * @param delta dL/dz [N, O, outH, outW]
+   */
+  private Gradient parameterGradients(INDArray x, INDArray delta) {
+    FastConv2D c = layerConf();
+    int[] pad = convArgs();
+    int padH = pad[4];
+    int padW = pad[5];
+    long n = x.size(0);
+    long channels = x.size(1);
+    INDArray xp = x;
+    if (padH > 0 || padW > 0) {
+      xp = Nd4j.zeros(dataType, n, channels, x.size(2) + 2L * padH, x.size(3) + 2L * padW);
+      xp.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(padH, padH + x.size(2)),
+          NDArrayIndex.interval(padW, padW + x.size(3))).assign(x);
     }
-
-    /**
-     * Weight and bias gradients alone, for a stride-1 layer whose input gradient is not needed. The weight gradient
-     * {@code dW[o, c, ky, kx] = sum_n sum_p delta[n, o, p] x[n, c, p + k]} is itself a convolution with the roles
-     * swapped: the (zero-padded) input seen as [C, N, H, W] correlated with delta seen as [O, N, outH, outW]
-     * kernels. libnd4j's conv2d_bp always computes the input gradient too, which for a first layer with one input
-     * channel (SRCNN) costs several times the weight gradient.
-     *
-     * @param x     [N, C, H, W] as the convolution op sees it (edge-padded for REPLICATE)
-     * @param delta dL/dz [N, O, outH, outW]
-     */
-    private Gradient parameterGradients(INDArray x, INDArray delta) {
-        FastConv2D c = layerConf();
-        int[] pad = convArgs();
-        int padH = pad[4];
-        int padW = pad[5];
-        long n = x.size(0);
-        long channels = x.size(1);
-        INDArray xp = x;
-        if (padH > 0 || padW > 0) {
-            xp = Nd4j.zeros(dataType, n, channels, x.size(2) + 2L * padH, x.size(3) + 2L * padW);
-            xp.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(padH, padH + x.size(2)),
-                    NDArrayIndex.interval(padW, padW + x.size(3))).assign(x);
-        }
-        INDArray byChannel = channels == 1 ? xp.reshape('c', 1, n, xp.size(2), xp.size(3))
-                : xp.permute(1, 0, 2, 3).dup('c'); // [C, N, Hp, Wp]
-        INDArray kernels = delta.permute(1, 0, 2, 3).dup('c'); // [O, N, outH, outW]
-        int[] k = c.getKernelSize();
-        INDArray dW = Nd4j.create(dataType, channels, c.getNOut(), k[0], k[1]); // [C, O, kH, kW]
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(byChannel, kernels).addOutputs(dW)
-                .addIntegerArguments((int) delta.size(2), (int) delta.size(3), 1, 1, 0, 0, 1, 1, 0, NCHW, WEIGHTS_OIHW)
-                .build());
-        INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
-        gradW.assign(dW.permute(1, 0, 2, 3));
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
-        if (hasBias()) {
-            INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
-            gradB.assign(delta.sum(0, 2, 3));
-            gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY, gradB);
-        }
-        return gradient;
+    INDArray byChannel = channels == 1 ? xp.reshape('c', 1, n, xp.size(2), xp.size(3))
+        : xp.permute(1, 0, 2, 3).dup('c'); // [C, N, Hp, Wp]
+    INDArray kernels = delta.permute(1, 0, 2, 3).dup('c'); // [O, N, outH, outW]
+    int[] k = c.getKernelSize();
+    INDArray dW = Nd4j.create(dataType, channels, c.getNOut(), k[0], k[1]); // [C, O, kH, kW]
+    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(byChannel, kernels).addOutputs(dW)
+        .addIntegerArguments((int) delta.size(2), (int) delta.size(3), 1, 1, 0, 0, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+        .build());
+    INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
+    gradW.assign(dW.permute(1, 0, 2, 3));
+    Gradient gradient = new DefaultGradient();
+    gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
+    if (hasBias()) {
+      INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
+      gradB.assign(delta.sum(0, 2, 3));
+      gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY, gradB);
     }
+    return gradient;
+  }
 
-    /** Convolution plus bias of {@code x} (from {@link #convInput}): [N, nOut, outH, outW], as {@code outType}. */
-    private INDArray convolve(INDArray x, ArrayType outType, LayerWorkspaceMgr workspaceMgr) {
-        int[] out = layerConf().outputSize(input.size(2), input.size(3));
-        INDArray z = workspaceMgr.createUninitialized(outType, dataType,
-                new long[] {input.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
-        INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
-        if (hasBias()) {
-            op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY));
-        } else {
-            op.addInputs(x, weights);
-        }
-        Nd4j.exec(op.addOutputs(z).addIntegerArguments(convArgs()).build());
-        return z;
+  /** Convolution plus bias of {@code x} (from {@link #convInput}): [N, nOut, outH, outW], as {@code outType}. */
+  private INDArray convolve(INDArray x, ArrayType outType, LayerWorkspaceMgr workspaceMgr) {
+    int[] out = layerConf().outputSize(input.size(2), input.size(3));
+    INDArray z = workspaceMgr.createUninitialized(outType, dataType,
+        new long[] {input.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
+    INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
+    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
+    if (hasBias()) {
+      op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY));
+    } else {
+      op.addInputs(x, weights);
     }
+    Nd4j.exec(op.addOutputs(z).addIntegerArguments(convArgs()).build());
+    return z;
+  }
 
-    /**
-     * The array the convolution op sees: the input cast to the layer's data type, edge-padded for REPLICATE.
-     * [N, nIn, H, W] or [N, nIn, H + 2*padH, W + 2*padW].
-     */
-    private INDArray convInput(ArrayType paddedType, LayerWorkspaceMgr workspaceMgr) {
-        validateInput();
-        INDArray x = input.castTo(dataType);
-        if (layerConf().getPaddingMode() != FastConv2D.Padding.REPLICATE) {
-            return x;
-        }
-        int[] pad = layerConf().effectivePadding();
-        INDArray padded = workspaceMgr.createUninitialized(paddedType, dataType,
-                new long[] {x.size(0), x.size(1), x.size(2) + 2L * pad[0], x.size(3) + 2L * pad[1]}, 'c');
-        return EdgePadding.pad(x, pad[0], pad[1], padded);
+  /**
+   * The array the convolution op sees: the input cast to the layer's data type, edge-padded for REPLICATE.
+   * [N, nIn, H, W] or [N, nIn, H + 2*padH, W + 2*padW].
+   */
+  private INDArray convInput(ArrayType paddedType, LayerWorkspaceMgr workspaceMgr) {
+    validateInput();
+    INDArray x = input.castTo(dataType);
+    if (layerConf().getPaddingMode() != FastConv2D.Padding.REPLICATE) {
+      return x;
     }
+    int[] pad = layerConf().effectivePadding();
+    INDArray padded = workspaceMgr.createUninitialized(paddedType, dataType,
+        new long[] {x.size(0), x.size(1), x.size(2) + 2L * pad[0], x.size(3) + 2L * pad[1]}, 'c');
+    return EdgePadding.pad(x, pad[0], pad[1], padded);
+  }
 
-    /** Integer arguments of conv2d / conv2d_bp: kernel, stride, zero padding, dilation 1, not SAME, NCHW, OIHW. */
-    private int[] convArgs() {
-        FastConv2D c = layerConf();
-        int[] k = c.getKernelSize();
-        int[] s = c.getStride();
-        int[] p = c.getPaddingMode() == FastConv2D.Padding.REPLICATE ? new int[] {0, 0} : c.effectivePadding();
-        return new int[] {k[0], k[1], s[0], s[1], p[0], p[1], 1, 1, 0, NCHW, WEIGHTS_OIHW};
-    }
+  /** Integer arguments of conv2d / conv2d_bp: kernel, stride, zero padding, dilation 1, not SAME, NCHW, OIHW. */
+  private int[] convArgs() {
+    FastConv2D c = layerConf();
+    int[] k = c.getKernelSize();
+    int[] s = c.getStride();
+    int[] p = c.getPaddingMode() == FastConv2D.Padding.REPLICATE ? new int[] {0, 0} : c.effectivePadding();
+    return new int[] {k[0], k[1], s[0], s[1], p[0], p[1], 1, 1, 0, NCHW, WEIGHTS_OIHW};
+  }
 
-    private void validateInput() {
-        if (input.rank() != 4 || input.size(1) != layerConf().getNIn()) {
-            throw new DL4JInvalidInputException("FastConv2D " + layerId() + ": expected input [N, "
-                    + layerConf().getNIn() + ", H, W] (NCHW), got " + Arrays.toString(input.shape()));
-        }
+  private void validateInput() {
+    if (input.rank() != 4 || input.size(1) != layerConf().getNIn()) {
+      throw new DL4JInvalidInputException("FastConv2D " + layerId() + ": expected input [N, "
+          + layerConf().getNIn() + ", H, W] (NCHW), got " + Arrays.toString(input.shape()));
     }
+  }
 }

@@ -21,77 +21,77 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class InputGradientGraph extends ComputationGraph {
 
-    /**
-     * Result of {@link #backpropWithInputGradients}.
-     *
-     * @param parameters gradient of every parameter; its arrays are views of the graph's gradient buffer and are
-     *                   overwritten by the next backprop (dup them to keep them)
-     * @param inputs     dL/dInput per graph input, in the order of {@code getConfiguration().getNetworkInputs()};
-     *                   detached copies, same shapes as the inputs (zeros for an input no output depends on)
-     */
-    public record Gradients(Gradient parameters, INDArray[] inputs) {
-    }
+  /**
+   * Result of {@link #backpropWithInputGradients}.
+   *
+   * @param parameters gradient of every parameter; its arrays are views of the graph's gradient buffer and are
+   *                   overwritten by the next backprop (dup them to keep them)
+   * @param inputs     dL/dInput per graph input, in the order of {@code getConfiguration().getNetworkInputs()};
+   *                   detached copies, same shapes as the inputs (zeros for an input no output depends on)
+   */
+  public record Gradients(Gradient parameters, INDArray[] inputs) {
+  }
 
-    /** @throws IllegalArgumentException unless the training and inference workspace modes are both NONE */
-    public InputGradientGraph(ComputationGraphConfiguration configuration) {
-        super(requireNoWorkspaces(configuration));
-    }
+  /** @throws IllegalArgumentException unless the training and inference workspace modes are both NONE */
+  public InputGradientGraph(ComputationGraphConfiguration configuration) {
+    super(requireNoWorkspaces(configuration));
+  }
 
-    /** Builds the graph from {@code configuration} and initialises its parameters. */
-    public static InputGradientGraph create(ComputationGraphConfiguration configuration) {
-        InputGradientGraph graph = new InputGradientGraph(configuration);
-        graph.init();
-        return graph;
-    }
+  /** Builds the graph from {@code configuration} and initialises its parameters. */
+  public static InputGradientGraph create(ComputationGraphConfiguration configuration) {
+    InputGradientGraph graph = new InputGradientGraph(configuration);
+    graph.init();
+    return graph;
+  }
 
-    private static ComputationGraphConfiguration requireNoWorkspaces(ComputationGraphConfiguration c) {
-        if (c.getTrainingWorkspaceMode() != WorkspaceMode.NONE || c.getInferenceWorkspaceMode() != WorkspaceMode.NONE) {
-            throw new IllegalArgumentException("InputGradientGraph needs trainingWorkspaceMode(NONE) and "
-                    + "inferenceWorkspaceMode(NONE); got training=" + c.getTrainingWorkspaceMode() + ", inference="
-                    + c.getInferenceWorkspaceMode());
-        }
-        return c;
+  private static ComputationGraphConfiguration requireNoWorkspaces(ComputationGraphConfiguration c) {
+    if (c.getTrainingWorkspaceMode() != WorkspaceMode.NONE || c.getInferenceWorkspaceMode() != WorkspaceMode.NONE) {
+      throw new IllegalArgumentException("InputGradientGraph needs trainingWorkspaceMode(NONE) and "
+          + "inferenceWorkspaceMode(NONE); got training=" + c.getTrainingWorkspaceMode() + ", inference="
+          + c.getInferenceWorkspaceMode());
     }
+    return c;
+  }
 
-    /**
-     * Training-mode forward pass that keeps every layer's input for a following
-     * {@link #backpropWithInputGradients}.
-     *
-     * @return the network outputs, in the order of {@code getConfiguration().getNetworkOutputs()}
-     */
-    public INDArray[] forwardTrain(INDArray... inputs) {
-        Map<String, INDArray> activations = feedForward(inputs, true, false);
-        List<String> outputs = getConfiguration().getNetworkOutputs();
-        INDArray[] out = new INDArray[outputs.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = activations.get(outputs.get(i));
-        }
-        return out;
+  /**
+   * Training-mode forward pass that keeps every layer's input for a following
+   * {@link #backpropWithInputGradients}.
+   *
+   * @return the network outputs, in the order of {@code getConfiguration().getNetworkOutputs()}
+   */
+  public INDArray[] forwardTrain(INDArray... inputs) {
+    Map<String, INDArray> activations = feedForward(inputs, true, false);
+    List<String> outputs = getConfiguration().getNetworkOutputs();
+    INDArray[] out = new INDArray[outputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = activations.get(outputs.get(i));
     }
+    return out;
+  }
 
-    /**
-     * Backpropagates {@code dLdOutputs} (one per network output, same shapes as the outputs of the preceding
-     * {@link #forwardTrain}) and returns the parameter gradient and dL/dInput for every input. Clears the layer
-     * states afterwards, so each call needs its own forward pass.
-     */
-    public Gradients backpropWithInputGradients(INDArray... dLdOutputs) {
-        if (dLdOutputs == null || dLdOutputs.length != getNumOutputArrays()) {
-            throw new IllegalArgumentException("Expected " + getNumOutputArrays() + " dL/dOutput arrays, got "
-                    + (dLdOutputs == null ? 0 : dLdOutputs.length));
-        }
-        INDArray[] inputs = getInputs();
-        if (inputs == null) {
-            throw new IllegalStateException("No inputs set: call forwardTrain(...) first");
-        }
-        calcBackpropGradients(false, false, dLdOutputs);
-        List<String> names = getConfiguration().getNetworkInputs();
-        INDArray[] dLdIn = new INDArray[names.size()];
-        for (int i = 0; i < dLdIn.length; i++) {
-            INDArray eps = getVertex(names.get(i)).getEpsilon();
-            dLdIn[i] = eps == null ? Nd4j.zerosLike(inputs[i]) : eps.dup();
-        }
-        Gradient parameters = gradient();
-        clearLayersStates();
-        return new Gradients(parameters, dLdIn);
+  /**
+   * Backpropagates {@code dLdOutputs} (one per network output, same shapes as the outputs of the preceding
+   * {@link #forwardTrain}) and returns the parameter gradient and dL/dInput for every input. Clears the layer
+   * states afterwards, so each call needs its own forward pass.
+   */
+  public Gradients backpropWithInputGradients(INDArray... dLdOutputs) {
+    if (dLdOutputs == null || dLdOutputs.length != getNumOutputArrays()) {
+      throw new IllegalArgumentException("Expected " + getNumOutputArrays() + " dL/dOutput arrays, got "
+          + (dLdOutputs == null ? 0 : dLdOutputs.length));
     }
+    INDArray[] inputs = getInputs();
+    if (inputs == null) {
+      throw new IllegalStateException("No inputs set: call forwardTrain(...) first");
+    }
+    calcBackpropGradients(false, false, dLdOutputs);
+    List<String> names = getConfiguration().getNetworkInputs();
+    INDArray[] dLdIn = new INDArray[names.size()];
+    for (int i = 0; i < dLdIn.length; i++) {
+      INDArray eps = getVertex(names.get(i)).getEpsilon();
+      dLdIn[i] = eps == null ? Nd4j.zerosLike(inputs[i]) : eps.dup();
+    }
+    Gradient parameters = gradient();
+    clearLayersStates();
+    return new Gradients(parameters, dLdIn);
+  }
 }

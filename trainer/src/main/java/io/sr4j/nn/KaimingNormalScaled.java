@@ -12,43 +12,43 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  */
 public final class KaimingNormalScaled implements IWeightInit {
 
-    private final double scale;
+  private final double scale;
 
-    /** @param scale multiplier applied to the Kaiming-normal weights (1 = plain Kaiming normal) */
-    public KaimingNormalScaled(@JsonProperty("scale") double scale) {
-        if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new IllegalArgumentException("KaimingNormalScaled: scale must be finite and > 0, got " + scale);
-        }
-        this.scale = scale;
+  /** @param scale multiplier applied to the Kaiming-normal weights (1 = plain Kaiming normal) */
+  public KaimingNormalScaled(@JsonProperty("scale") double scale) {
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("KaimingNormalScaled: scale must be finite and > 0, got " + scale);
     }
+    this.scale = scale;
+  }
 
-    public double getScale() {
-        return scale;
-    }
+  public double getScale() {
+    return scale;
+  }
 
-    /** Standard deviation used for the given fan-in. */
-    public double std(double fanIn) {
-        return scale * Math.sqrt(2.0 / fanIn);
-    }
+  /** Standard deviation used for the given fan-in. */
+  public double std(double fanIn) {
+    return scale * Math.sqrt(2.0 / fanIn);
+  }
 
-    @Override
-    public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
-        Nd4j.randn(paramView).muli(std(fanIn));
-        return paramView.reshape(order, shape);
-    }
+  @Override
+  public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
+    Nd4j.randn(paramView).muli(std(fanIn));
+    return paramView.reshape(order, shape);
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof KaimingNormalScaled && Double.compare(((KaimingNormalScaled) o).scale, scale) == 0;
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KaimingNormalScaled && Double.compare(((KaimingNormalScaled) o).scale, scale) == 0;
+  }
 
-    @Override
-    public int hashCode() {
-        return Double.hashCode(scale);
-    }
+  @Override
+  public int hashCode() {
+    return Double.hashCode(scale);
+  }
 
-    @Override
-    public String toString() {
-        return "KaimingNormalScaled(scale=" + scale + ")";
-    }
+  @Override
+  public String toString() {
+    return "KaimingNormalScaled(scale=" + scale + ")";
+  }
 }

@@ -18,55 +18,55 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  */
 public class PixelShuffle extends ParameterFreeVertex {
 
-    private final int upscaleFactor;
+  private final int upscaleFactor;
 
-    /** @param upscaleFactor r >= 1 */
-    public PixelShuffle(@JsonProperty("upscaleFactor") int upscaleFactor) {
-        if (upscaleFactor < 1) {
-            throw new IllegalArgumentException("PixelShuffle: upscale factor must be >= 1, got " + upscaleFactor);
-        }
-        this.upscaleFactor = upscaleFactor;
+  /** @param upscaleFactor r >= 1 */
+  public PixelShuffle(@JsonProperty("upscaleFactor") int upscaleFactor) {
+    if (upscaleFactor < 1) {
+      throw new IllegalArgumentException("PixelShuffle: upscale factor must be >= 1, got " + upscaleFactor);
     }
+    this.upscaleFactor = upscaleFactor;
+  }
 
-    public int getUpscaleFactor() {
-        return upscaleFactor;
-    }
+  public int getUpscaleFactor() {
+    return upscaleFactor;
+  }
 
-    @Override
-    public PixelShuffle clone() {
-        return new PixelShuffle(upscaleFactor);
-    }
+  @Override
+  public PixelShuffle clone() {
+    return new PixelShuffle(upscaleFactor);
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PixelShuffle && ((PixelShuffle) o).upscaleFactor == upscaleFactor;
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PixelShuffle && ((PixelShuffle) o).upscaleFactor == upscaleFactor;
+  }
 
-    @Override
-    public int hashCode() {
-        return Integer.hashCode(upscaleFactor) * 31 + PixelShuffle.class.getSimpleName().hashCode();
-    }
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(upscaleFactor) * 31 + PixelShuffle.class.getSimpleName().hashCode();
+  }
 
-    @Override
-    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
-            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-        return new PixelShuffleVertex(graph, name, idx, upscaleFactor, networkDatatype);
-    }
+  @Override
+  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+    return new PixelShuffleVertex(graph, name, idx, upscaleFactor, networkDatatype);
+  }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        InputType.InputTypeConvolutional in = cnnInput(vertexInputs);
-        long rr = (long) upscaleFactor * upscaleFactor;
-        if (in.getChannels() % rr != 0) {
-            throw new InvalidInputTypeException("PixelShuffle(" + upscaleFactor + "): input channels "
-                    + in.getChannels() + " not divisible by " + rr);
-        }
-        return InputType.convolutional(in.getHeight() * upscaleFactor, in.getWidth() * upscaleFactor,
-                in.getChannels() / rr, CNN2DFormat.NCHW);
+  @Override
+  public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+    InputType.InputTypeConvolutional in = cnnInput(vertexInputs);
+    long rr = (long) upscaleFactor * upscaleFactor;
+    if (in.getChannels() % rr != 0) {
+      throw new InvalidInputTypeException("PixelShuffle(" + upscaleFactor + "): input channels "
+          + in.getChannels() + " not divisible by " + rr);
     }
+    return InputType.convolutional(in.getHeight() * upscaleFactor, in.getWidth() * upscaleFactor,
+        in.getChannels() / rr, CNN2DFormat.NCHW);
+  }
 
-    @Override
-    public String toString() {
-        return "PixelShuffle(" + upscaleFactor + ")";
-    }
+  @Override
+  public String toString() {
+    return "PixelShuffle(" + upscaleFactor + ")";
+  }
 }

@@ -32,50 +32,50 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class SerializationTest {
 
-    @TempDir
-    Path dir;
+  @TempDir
+  Path dir;
 
-    private static ComputationGraph graph() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(17).dataType(DataType.FLOAT).updater(new Adam(1e-3))
-                .weightInit(new KaimingNormalScaled(0.1))
-                .graphBuilder()
-                .addInputs("in")
-                .addLayer("rep", new FastConv2D.Builder(5).paddingMode(FastConv2D.Padding.REPLICATE).nOut(4)
-                        .activation(new ActivationLReLU(0.2)).build(), "in")
-                .addLayer("down", new FastConv2D.Builder(4).stride(2, 2).padding(1, 1).nOut(8).build(), "rep")
-                .addLayer("same", new FastConv2D.Builder(3).hasBias(false).nOut(8).build(), "down")
-                .addVertex("up", new PixelShuffle(2), "same")
-                .addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.L1)
-                        .activation(Activation.IDENTITY).build(), "up")
-                .setOutputs("loss")
-                .setInputTypes(InputType.convolutional(8, 6, 3))
-                .build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
+  private static ComputationGraph graph() {
+    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(17).dataType(DataType.FLOAT).updater(new Adam(1e-3))
+        .weightInit(new KaimingNormalScaled(0.1))
+        .graphBuilder()
+        .addInputs("in")
+        .addLayer("rep", new FastConv2D.Builder(5).paddingMode(FastConv2D.Padding.REPLICATE).nOut(4)
+            .activation(new ActivationLReLU(0.2)).build(), "in")
+        .addLayer("down", new FastConv2D.Builder(4).stride(2, 2).padding(1, 1).nOut(8).build(), "rep")
+        .addLayer("same", new FastConv2D.Builder(3).hasBias(false).nOut(8).build(), "down")
+        .addVertex("up", new PixelShuffle(2), "same")
+        .addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.L1)
+            .activation(Activation.IDENTITY).build(), "up")
+        .setOutputs("loss")
+        .setInputTypes(InputType.convolutional(8, 6, 3))
+        .build();
+    ComputationGraph g = new ComputationGraph(conf);
+    g.init();
+    return g;
+  }
 
-    @Test
-    void roundTripKeepsConfigurationParametersOutputsAndUpdaterState() throws IOException {
-        ComputationGraph original = graph();
-        Nd4j.getRandom().setSeed(5);
-        MultiDataSet data = new MultiDataSet(uniform(DataType.FLOAT, 2, 3, 8, 6), uniform(DataType.FLOAT, 2, 2, 8, 6));
-        original.fit(data);
+  @Test
+  void roundTripKeepsConfigurationParametersOutputsAndUpdaterState() throws IOException {
+    ComputationGraph original = graph();
+    Nd4j.getRandom().setSeed(5);
+    MultiDataSet data = new MultiDataSet(uniform(DataType.FLOAT, 2, 3, 8, 6), uniform(DataType.FLOAT, 2, 2, 8, 6));
+    original.fit(data);
 
-        File file = dir.resolve("graph.zip").toFile();
-        ModelSerializer.writeModel(original, file, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
+    File file = dir.resolve("graph.zip").toFile();
+    ModelSerializer.writeModel(original, file, true);
+    ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
 
-        assertEquals(original.getConfiguration(), restored.getConfiguration());
-        assertInstanceOf(FastConv2DLayer.class, restored.getLayer("rep"));
-        assertInstanceOf(PixelShuffleVertex.class, restored.getVertex("up"));
-        assertEquals(original.params(), restored.params());
-        INDArray x = uniform(DataType.FLOAT, 3, 3, 10, 14);
-        assertEquals(original.outputSingle(x), restored.outputSingle(x));
+    assertEquals(original.getConfiguration(), restored.getConfiguration());
+    assertInstanceOf(FastConv2DLayer.class, restored.getLayer("rep"));
+    assertInstanceOf(PixelShuffleVertex.class, restored.getVertex("up"));
+    assertEquals(original.params(), restored.params());
+    INDArray x = uniform(DataType.FLOAT, 3, 3, 10, 14);
+    assertEquals(original.outputSingle(x), restored.outputSingle(x));
 
-        original.fit(data);
-        restored.fit(data);
-        assertEquals(original.params(), restored.params());
-    }
+    original.fit(data);
+    restored.fit(data);
+    assertEquals(original.params(), restored.params());
+  }
 }
