@@ -1,5 +1,7 @@
 package io.sr4j.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * {@code train}: optimisation of the generator and, for GAN training, of the discriminator (one scheduler for both,
  * as BasicSR); the losses; {@code net_d_iters} trains G every that many iterations, {@code net_d_init_iters} trains D
@@ -7,8 +9,8 @@ package io.sr4j.config;
  */
 public record TrainSection(
     OptimizerConfig optimG, OptimizerConfig optimD, SchedulerConfig scheduler, Long totalIter, Long warmupIter,
-    LossConfig pixelOpt, PerceptualConfig perceptualOpt, GanConfig ganOpt, Double emaDecay, Integer netDIters,
-    Integer netDInitIters) {
+    LossConfig pixelOpt, PerceptualConfig perceptualOpt, GanConfig ganOpt, Double emaDecay,
+    @JsonProperty("net_d_iters") Integer netDIters, @JsonProperty("net_d_init_iters") Integer netDInitIters) {
   public TrainSection {
     optimG = optimG == null ? new OptimizerConfig(null, null, null, null, null, null) : optimG;
     scheduler = scheduler == null ? SchedulerConfig.constant() : scheduler;

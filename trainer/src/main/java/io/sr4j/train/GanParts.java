@@ -55,7 +55,7 @@ record GanParts(PerceptualLoss perceptual, GanLoss gan, String vggWeights, Strin
   }
 
   /** Discriminators with dense layers see fixed-size patches: gt_size must be their input size. */
-  private static void checkDiscriminatorInput(TrainConfig cfg) {
+  static void checkDiscriminatorInput(TrainConfig cfg) {
     Object options = Architectures.get(cfg.networkD().type()).options(cfg.networkD().options(), "network_d");
     Integer gt = cfg.datasets().train().gtSize();
     if (options instanceof DiscriminatorOptions o && gt != null && o.patchSize() != gt) {
