@@ -103,24 +103,15 @@ public final class Trainer {
     }
   }
 
-  /**
-   * Runs the training. {@code resume}: null (fresh run; refuses a run folder that already holds checkpoints),
-   * "auto" (newest complete checkpoint of this run) or a checkpoint path.
-   */
-  public Result run(String resume) {
-    if (cfg.numThreads() > 0) {
-      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
-    }
-    Built built = buildGenerator(cfg);
-    RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
-    TrainingState state;
-    InputGradientGraph g;
-    Ema ema = null;
+  /** The networks and state a run starts from: fresh, pretrained or restored from a checkpoint. */
+  private record Start(InputGradientGraph g, InputGradientGraph d, Ema ema, TrainingState state, StepSetup setup) {}
+
+  private Start start(Built built, RunCheckpoints checkpoints, String resume, String bestKey) {
     RunCheckpoints.Restored restored = restoreFrom(resume, checkpoints);
     String sha = sha256(configYaml);
-    Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
-    String bestKey = validation.isEmpty() ? null : validation.bestKey();
+    InputGradientGraph g;
     InputGradientGraph d = null;
+    TrainingState state;
     if (restored != null) {
       if (!restored.card().arch().equals(built.card().arch()) || !restored.card().options().equals(built.card().options())) {
         throw new BadInputException(restored.file() + ": its network (" + restored.card().arch() + " "
@@ -147,6 +138,7 @@ public final class Trainer {
         log.line("discriminator initialised from " + cfg.path().pretrainNetworkD());
       }
     }
+    Ema ema = null;
     if (cfg.train().emaDecay() > 0) {
       ema = Ema.startingFrom(g, cfg.train().emaDecay());
       if (restored != null && restored.ema() != null) {
@@ -154,12 +146,32 @@ public final class Trainer {
       }
     }
     StepSetup setup = buildStep(cfg, g, d, ema);
-    TrainingStep step = setup.step();
     if (setup.vggWeights() != null) {
       state = new TrainingState(state.iteration(), state.seed(), state.bestKey(), state.bestValue(), state.bestIteration(),
           state.configSha256(), setup.vggWeights());
     }
     log.line(setup.description());
+    return new Start(g, d, ema, state, setup);
+  }
+
+  /**
+   * Runs the training. {@code resume}: null (fresh run; refuses a run folder that already holds checkpoints),
+   * "auto" (newest complete checkpoint of this run) or a checkpoint path.
+   */
+  public Result run(String resume) {
+    if (cfg.numThreads() > 0) {
+      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
+    }
+    Built built = buildGenerator(cfg);
+    RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
+    Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
+    String bestKey = validation.isEmpty() ? null : validation.bestKey();
+    Start start = start(built, checkpoints, resume, bestKey);
+    InputGradientGraph g = start.g();
+    InputGradientGraph d = start.d();
+    Ema ema = start.ema();
+    TrainingState state = start.state();
+    TrainingStep step = start.setup().step();
     writeConfig();
     long total = cfg.train().totalIter();
     PatchSource source = TrainData.open(cfg.datasets().train(), built.options(), cfg.scale(), state.seed(), "datasets.train");
@@ -168,7 +180,6 @@ public final class Trainer {
         + io.sr4j.arch.ParameterCount.trainable(g) + " parameters");
     MetricsLog metrics = new MetricsLog(runDir, state.iteration());
     Map<String, Double> lastVal = Map.of();
-    Path lastCheckpoint = null;
     try (Prefetcher batches = new Prefetcher(source, state.iteration(), Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4);
         RunLog.Progress progress = log.progress(state.iteration(), total)) {
       Map<String, double[]> lossSums = new LinkedHashMap<>(); // name -> {sum, count}
@@ -215,9 +226,9 @@ public final class Trainer {
           state = next;
         }
         if (done % cfg.logger().saveCheckpointFreq() == 0 || done == total || improved) {
-          lastCheckpoint = checkpoints.save(g, built.card(), state, configYaml, ema, d);
+          Path saved = checkpoints.save(g, built.card(), state, configYaml, ema, d);
           if (improved) {
-            checkpoints.markBest(lastCheckpoint);
+            checkpoints.markBest(saved);
           }
         }
       }
@@ -242,7 +253,7 @@ public final class Trainer {
    */
   record StepSetup(TrainingStep step, String vggWeights, String description, List<Passes> passes) {}
 
-  /** {@code passes} forward-sized passes of {@code graph} per step, fed {@code inputSize} ("lr" or "hr") batches. */
+  /** {@code passes} forward-sized passes of {@code graph} per step, fed HR-sized ({@code hrInput}) or LR batches. */
   record Passes(ComputationGraph graph, String role, int passes, boolean hrInput) {}
 
   static StepSetup buildStep(TrainConfig cfg, InputGradientGraph g, InputGradientGraph d, Ema ema) {
