@@ -1,7 +1,6 @@
 package io.sr4j.ckpt;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.sr4j.arch.Architecture;
 import io.sr4j.arch.Architectures;
 import io.sr4j.arch.GeneratorOptions;
 import java.util.LinkedHashMap;
@@ -51,10 +50,5 @@ public record ModelCard(
   /** A copy with another source/iteration/weights description. */
   public ModelCard withProvenance(String newSource, Long newIteration, String newWeights) {
     return new ModelCard(arch, options, scale, colour, preUpsampled, valueRange, newSource, newIteration, newWeights);
-  }
-
-  /** The architecture named by this card. */
-  public Architecture<?> architecture() {
-    return Architectures.get(arch);
   }
 }

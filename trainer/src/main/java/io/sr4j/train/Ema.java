@@ -33,8 +33,4 @@ public final class Ema {
   public InputGradientGraph network() {
     return averaged;
   }
-
-  public double decay() {
-    return decay;
-  }
 }

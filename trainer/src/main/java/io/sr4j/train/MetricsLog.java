@@ -138,9 +138,4 @@ public final class MetricsLog {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** Every value logged so far under {@code key}, by iteration. */
-  public Map<Long, Double> series(String key) {
-    return series.getOrDefault(key, new TreeMap<>());
-  }
 }

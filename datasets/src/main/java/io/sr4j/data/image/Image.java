@@ -71,10 +71,6 @@ public record Image(int width, int height, float[][] planes, float[] alpha, int 
     return alpha == null ? this : new Image(width, height, planes, null, bitDepth);
   }
 
-  public Image withBitDepth(int depth) {
-    return new Image(width, height, planes, alpha, depth);
-  }
-
   /** Top-left {@code w x h} region (all planes and alpha). */
   public Image cropTopLeft(int w, int h) {
     return crop(0, 0, w, h);
