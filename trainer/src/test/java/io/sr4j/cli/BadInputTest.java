@@ -96,6 +96,14 @@ class BadInputTest {
     assertOneLineError(CliRunner.run("evaluate", "-m", "bicubic", "--hr", "Set42", "-s", "2"), 1, "Set42", "Set5, Set14, T91");
   }
 
+  /** A .pth whose pickle calls os.system is refused before anything runs (fixture written by real PyTorch). */
+  @Test
+  void maliciousPthIsRefused() throws Exception {
+    Path evil = Path.of(BadInputTest.class.getResource("/io/sr4j/ckpt/formats/evil_os_system_zip.pth").toURI());
+    assertOneLineError(CliRunner.run("evaluate", "-m", evil.toString(), "--hr", "Set5", "-s", "4"), 1,
+        "refusing to load", "os.system");
+  }
+
   @Test
   void verboseAddsTheStackTrace() throws IOException {
     Path hr = hrFolderWith("empty.png", new byte[0]);
