@@ -111,7 +111,8 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
       }
       for (int c = 1; c <= CONVS_PER_BLOCK[b]; c++) {
         String conv = "conv" + (b + 1) + "_" + c;
-        g.addLayer(conv, Layers.conv(3, in, CHANNELS[b], Layers.IDENTITY, Layers.torchDefault(), true), x);
+        // Kaiming normal, as torchvision initialises VGG: random features (smoke tests) keep their scale to conv5_4
+        g.addLayer(conv, Layers.conv(3, in, CHANNELS[b], Layers.IDENTITY, Layers.kaiming(1.0), true), x);
         in = CHANNELS[b];
         boolean needRelu = index < deepest || anyReluOutput;
         if (needRelu) {
