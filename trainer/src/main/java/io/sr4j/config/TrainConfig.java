@@ -63,4 +63,10 @@ public record TrainConfig(
     Boolean r = train.ganOpt() == null ? null : train.ganOpt().relativistic();
     return r != null ? r : modelType.equals("ESRGANModel");
   }
+
+  /** Decay of the generator's weight EMA (0: no EMA): train.ema_decay, by default 0.999 for GAN training, else 0. */
+  public double emaDecay() {
+    Double d = train.emaDecay();
+    return d != null ? d : isGan() ? 0.999 : 0;
+  }
 }

@@ -139,8 +139,8 @@ public final class Trainer {
       }
     }
     Ema ema = null;
-    if (cfg.train().emaDecay() > 0) {
-      ema = Ema.startingFrom(g, cfg.train().emaDecay());
+    if (cfg.emaDecay() > 0) {
+      ema = Ema.startingFrom(g, cfg.emaDecay());
       if (restored != null && restored.ema() != null) {
         ema.network().params().assign(restored.ema());
       }
