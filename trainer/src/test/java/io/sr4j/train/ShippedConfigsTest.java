@@ -20,7 +20,7 @@ class ShippedConfigsTest {
     try (Stream<Path> s = Files.list(Path.of("../configs"))) {
       configs = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
     }
-    assertEquals(8, configs.size(), configs.toString());
+    assertEquals(10, configs.size(), configs.toString());
     for (Path c : configs) {
       TrainConfig cfg = ConfigLoader.load(c, List.of());
       Trainer.Built g = Trainer.buildGenerator(cfg);
@@ -31,5 +31,13 @@ class ShippedConfigsTest {
         assertTrue(cfg.train().perceptualOpt().weights() != null || cfg.train().perceptualOpt().randomWeights(), c.toString());
       }
     }
+  }
+
+  @Test
+  void weightEmaIsOnByDefaultOnlyForGanTraining() throws IOException {
+    assertEquals(0, ConfigLoader.load(Path.of("../configs/rrdb_psnr_x4_cpu.yml"), List.of()).emaDecay(), 0);
+    assertEquals(0.999, ConfigLoader.load(Path.of("../configs/srgan_x4_cpu.yml"), List.of()).emaDecay(), 0);
+    assertEquals(0, ConfigLoader.load(Path.of("../configs/srgan_x4.yml"), List.of()).emaDecay(), 0, "the paper keeps no EMA");
+    assertEquals(0.99, ConfigLoader.load(Path.of("../configs/quickstart.yml"), List.of("train.ema_decay=0.99")).emaDecay(), 0);
   }
 }
