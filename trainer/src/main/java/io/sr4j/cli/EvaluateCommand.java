@@ -54,11 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
   Integer border;
 
   @Option(names = "--synthesis", defaultValue = "auto", paramLabel = "auto|luma|rgb8",
-      description = {
-        "How LR images are made without --lr: luma = the SRCNN release's pipeline (8-bit Y resized in double;",
-        "Y-only models), rgb8 = MATLAB bicubic on the 8-bit RGB image (as DIV2K LR files). auto = luma for",
-        "--channel y with a Y-capable model (bicubic, SRCNN), else rgb8. Default: ${DEFAULT-VALUE}."
-      })
+      description = "How LR images are made without --lr: luma = the SRCNN release's pipeline (8-bit Y resized in "
+          + "double; Y-only models), rgb8 = MATLAB bicubic on the 8-bit RGB image (as DIV2K LR files). auto = luma "
+          + "for --channel y with a Y-capable model (bicubic, SRCNN), else rgb8. Default: ${DEFAULT-VALUE}.")
   Synthesis synthesis;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")

@@ -51,6 +51,7 @@ public final class Main implements Runnable {
   /** A fully configured command line (also used by tests, with their own out/err writers). */
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Main());
+    cli.setUsageHelpWidth(120); // descriptions are written as lines of up to ~115 characters
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler(Main::failure);
     return cli;

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /** {@code --model} and what describes a model file that does not describe itself. */
 final class ModelOptions {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-      description = {"bicubic, bilinear, nearest, or a model file: a checkpoint/export (.zip), SRCNN MATLAB",
-          "weights (.mat), PyTorch (.pth) or safetensors weights of ESRGAN/BasicSR RRDBNet or MSRResNet."})
+      description = "bicubic, bilinear, nearest, or a model file: a checkpoint/export (.zip), SRCNN MATLAB "
+          + "weights (.mat), PyTorch (.pth) or safetensors weights of ESRGAN/BasicSR RRDBNet or MSRResNet.")
   String model;
 
   @Option(names = "--arch", paramLabel = "NAME",
@@ -20,8 +20,8 @@ final class ModelOptions {
   List<String> opts = new ArrayList<>();
 
   @Option(names = "--param-key", defaultValue = "params", paramLabel = "KEY",
-      description = {"Weights to take: params or params_ema, in BasicSR .pth files and in this project's training",
-          "checkpoints (params_ema = the EMA weights). Default: ${DEFAULT-VALUE}."})
+      description = "Weights to take: params or params_ema, in BasicSR .pth files and in this project's training "
+          + "checkpoints (params_ema = the EMA weights). Default: ${DEFAULT-VALUE}.")
   String paramKey;
 
   Models.ModelSpec spec() {
