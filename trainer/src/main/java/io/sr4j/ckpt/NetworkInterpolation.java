@@ -1,10 +1,12 @@
 package io.sr4j.ckpt;
 
+import io.sr4j.arch.Architecture;
+import io.sr4j.arch.Architectures;
 import io.sr4j.data.BadInputException;
 import io.sr4j.nn.InputGradientGraph;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,15 +24,31 @@ public final class NetworkInterpolation {
       throw new BadInputException("cannot interpolate: " + nameA + " is " + a.card().arch() + ", " + nameB + " is "
           + b.card().arch());
     }
-    TreeSet<String> keys = new TreeSet<>(a.card().options().keySet());
-    keys.addAll(b.card().options().keySet());
-    for (String k : keys) {
-      Object va = a.card().options().get(k);
-      Object vb = b.card().options().get(k);
-      if (!Objects.equals(String.valueOf(va), String.valueOf(vb))) {
-        throw new BadInputException("cannot interpolate: option " + k + " is " + va + " in " + nameA + " but " + vb
-            + " in " + nameB);
+    Architecture<?> arch = Architectures.get(a.card().arch());
+    Map<String, Object> optionsA = a.card().options();
+    Map<String, Object> optionsB = b.card().options();
+    String networkA = graphJson(arch, optionsA);
+    if (!networkA.equals(graphJson(arch, optionsB))) {
+      // Name the first option whose value from B changes A's network (an option left out means its default, so
+      // "num_in_ch: 3" in one card and no num_in_ch in the other is not a difference).
+      TreeSet<String> keys = new TreeSet<>(optionsA.keySet());
+      keys.addAll(optionsB.keySet());
+      for (String k : keys) {
+        Object va = optionsA.get(k);
+        Object vb = optionsB.get(k);
+        Map<String, Object> aWithValueOfB = new HashMap<>(optionsA);
+        if (vb == null) {
+          aWithValueOfB.remove(k);
+        } else {
+          aWithValueOfB.put(k, vb);
+        }
+        if (!graphJson(arch, aWithValueOfB).equals(networkA)) {
+          throw new BadInputException("cannot interpolate: option " + k + " is " + (va == null ? "the default" : va)
+              + " in " + nameA + " but " + (vb == null ? "the default" : vb) + " in " + nameB);
+        }
       }
+      throw new BadInputException("cannot interpolate: the options of " + nameA + " " + optionsA + " and of " + nameB
+          + " " + optionsB + " build different networks");
     }
     Map<String, INDArray> pa = a.network().paramTable();
     Map<String, INDArray> pb = b.network().paramTable();
@@ -49,6 +67,11 @@ public final class NetworkInterpolation {
         throw new BadInputException("cannot interpolate: extra key " + k + " in " + nameB + " (not in " + nameA + ")");
       }
     }
+  }
+
+  /** The network an architecture builds from these options, as comparable text (no weights). */
+  private static String graphJson(Architecture<?> arch, Map<String, Object> options) {
+    return arch.configuration(options, arch.name() + " options").toJson();
   }
 
   /** A new network with {@code (1 - alpha) * a + alpha * b} as its parameters. */

@@ -31,7 +31,10 @@ class CheckpointToolsTest {
 
   /** A small random RRDBNet x4 model file; {@code seed} varies its weights. */
   private Path rrdb(String name, int blocks, long seed) {
-    Map<String, Object> options = Map.of("num_feat", 8, "num_block", blocks, "num_grow_ch", 4, "scale", 4);
+    return rrdb(name, Map.of("num_feat", 8, "num_block", blocks, "num_grow_ch", 4, "scale", 4), seed);
+  }
+
+  private Path rrdb(String name, Map<String, Object> options, long seed) {
     InputGradientGraph g = new InputGradientGraph(Architectures.get("rrdbnet").configuration(options, "rrdbnet"));
     g.init();
     Nd4j.getRandom().setSeed(seed);
@@ -67,6 +70,21 @@ class CheckpointToolsTest {
         "--output", dir.resolve("zero.zip").toString());
     assertEquals(0, zero.exit(), zero.err());
     assertEquals(0, params(a).sub(params(dir.resolve("zero.zip"))).amaxNumber().doubleValue(), 0);
+  }
+
+  @Test
+  void optionsSpelledOutOrLeftAtTheirDefaultsAreTheSameNetwork() {
+    Path a = rrdb("a.zip", 1, 1);
+    Path explicit = rrdb("explicit.zip",
+        Map.of("num_feat", 8, "num_block", 1, "num_grow_ch", 4, "scale", 4, "num_in_ch", 3, "num_out_ch", 3), 2);
+    CliRunner.Result r = CliRunner.run("interpolate", "--a", a.toString(), "--b", explicit.toString(), "--alpha", "0.5",
+        "--output", dir.resolve("mixed.zip").toString());
+    assertEquals(0, r.exit(), r.err());
+    Path gray = rrdb("gray.zip", Map.of("num_feat", 8, "num_block", 1, "num_grow_ch", 4, "scale", 4, "num_in_ch", 1), 3);
+    CliRunner.Result refused = CliRunner.run("interpolate", "--a", a.toString(), "--b", gray.toString(), "--alpha", "0.5");
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("option num_in_ch is the default in") && refused.err().contains("but 1 in"),
+        refused.err());
   }
 
   @Test
