@@ -18,7 +18,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Every generator of the zoo, exported to ONNX and run by ONNX Runtime, matches DL4J on two input sizes. */
+/**
+ * Every generator of the zoo, exported to ONNX and run by ONNX Runtime, matches DL4J on two input sizes; so does the
+ * workspace-backed DL4J inference path that sr upscale uses.
+ */
 class OnnxExportTest {
   @TempDir Path dir;
 
@@ -55,6 +58,7 @@ class OnnxExportTest {
       assertEquals(card.scale(), onnx.card().scale());
       assertEquals(card.colour(), onnx.card().colour());
       NetworkUpscaler.Forward ort = onnx.forward();
+      NetworkUpscaler.Forward inference = NetworkUpscaler.dl4j(g);
       long channels = card.colour().equals("y") ? 1 : 3;
       for (int[] size : new int[][] {{21, 17}, {26, 30}}) {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, channels, size[0], size[1]);
@@ -64,6 +68,10 @@ class OnnxExportTest {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff <= 1e-4, arch + " " + yamlOptions + " at " + size[0] + "x" + size[1] + ": max |DL4J - ORT| = " + diff + ", max |out| " + expected.amaxNumber());
+        NetworkUpscaler.Output ws = inference.apply(x.dup('c').data().asFloat(), (int) channels, size[0], size[1]);
+        INDArray wsOut = Nd4j.create(ws.data(), new long[] {1, ws.channels(), ws.h(), ws.w()}, 'c');
+        assertEquals(0, expected.sub(wsOut).amaxNumber().doubleValue(), 1e-6, arch + " " + yamlOptions
+            + ": inference with workspaces differs from the training graph's output");
       }
     }
   }
