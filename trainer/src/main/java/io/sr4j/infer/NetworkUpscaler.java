@@ -48,7 +48,7 @@ public final class NetworkUpscaler implements Upscaler {
     this(dl4j(net), card, name);
   }
 
-  /** The graph as a {@link Forward} that keeps one layer's activations at a time (see below). */
+  /** The graph as a {@link Forward} that frees each activation once its readers have run (see below). */
   public static Forward dl4j(ComputationGraph net) {
     ComputationGraph inference = withInferenceWorkspaces(net);
     return (input, c, h, w) -> {
