@@ -36,6 +36,9 @@ public final class NetworkInterpolation {
       for (String k : keys) {
         Object va = optionsA.get(k);
         Object vb = optionsB.get(k);
+        if (String.valueOf(va).equals(String.valueOf(vb))) {
+          continue; // same value written the same way: no network to build
+        }
         Map<String, Object> aWithValueOfB = new HashMap<>(optionsA);
         if (vb == null) {
           aWithValueOfB.remove(k);
