@@ -23,7 +23,17 @@ public final class AtomicFiles {
     void writeTo(Path tmp) throws IOException;
   }
 
+  /** Writes {@code target} atomically; a failure (a full disk, say) is reported with the target's name. */
   public static void write(Path target, ContentWriter writer) throws IOException {
+    try {
+      writeAtomically(target, writer);
+    } catch (IOException e) {
+      String message = String.valueOf(e.getMessage());
+      throw message.contains(target.getFileName().toString()) ? e : new IOException(target + ": " + message, e);
+    }
+  }
+
+  private static void writeAtomically(Path target, ContentWriter writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     // created with the default permissions (createTempFile would make it owner-only)
@@ -42,6 +52,24 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Deletes the temporary files that writes into {@code dir} left when the process was killed mid-write (they are
+   * never renamed into place, so nothing reads them); returns how many.
+   */
+  public static int removeStaleParts(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (var files = Files.newDirectoryStream(dir, ".*.part")) {
+      for (Path p : files) {
+        Files.deleteIfExists(p);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   public static void writeString(Path target, String content) throws IOException {

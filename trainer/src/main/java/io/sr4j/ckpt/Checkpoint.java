@@ -39,6 +39,16 @@ public final class Checkpoint {
   public static final String COEFFICIENTS = "coefficients.bin";
   public static final String UPDATER = "updaterState.bin";
   public static final String CARD = "sr4j/model.json";
+  /** The resolved config of the run that wrote the file. */
+  public static final String CONFIG_ENTRY = "sr4j/config.yml";
+  /** The file's {@link Provenance}. */
+  public static final String PROVENANCE_ENTRY = "sr4j/provenance.json";
+  /**
+   * Modification time of every entry: fixed (1980-01-01, the zip epoch), so that the same content gives the same
+   * bytes; when a file was written is in its provenance.
+   */
+  private static final long ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0)
+      .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +65,7 @@ public final class Checkpoint {
       Map<String, byte[]> extras) {
     try {
       AtomicFiles.write(file, tmp -> {
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+        try (ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
           zip.setLevel(Deflater.BEST_SPEED);
           writeNetwork(zip, net, withUpdater);
           putEntry(zip, CARD, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
@@ -71,21 +81,74 @@ public final class Checkpoint {
 
   private static void writeNetwork(ZipOutputStream zip, ComputationGraph net, boolean withUpdater) throws IOException {
     putEntry(zip, CONFIGURATION, net.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
-    zip.putNextEntry(new ZipEntry(COEFFICIENTS));
+    zip.putNextEntry(entry(COEFFICIENTS));
     writeArray(zip, net.params());
     zip.closeEntry();
     INDArray state = withUpdater && net.getUpdater() != null ? net.getUpdater().getStateViewArray() : null;
     if (state != null) {
-      zip.putNextEntry(new ZipEntry(UPDATER));
+      zip.putNextEntry(entry(UPDATER));
       writeArray(zip, state);
       zip.closeEntry();
     }
   }
 
+  private static ZipEntry entry(String name) {
+    ZipEntry e = new ZipEntry(name);
+    e.setTime(ENTRY_TIME);
+    return e;
+  }
+
   private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
+    zip.putNextEntry(entry(name));
     zip.write(bytes);
     zip.closeEntry();
+  }
+
+  /** The entries that tie a model file to its run: the resolved config and the provenance. */
+  public static Map<String, byte[]> runEntries(String configYaml, Provenance provenance) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(CONFIG_ENTRY, configYaml.getBytes(StandardCharsets.UTF_8));
+    try {
+      entries.put(PROVENANCE_ENTRY, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(provenance));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return entries;
+  }
+
+  /** The provenance of {@code file}, if it has one (files of format version 1 do not). */
+  public static Optional<Provenance> provenance(Path file) {
+    return entry(file, PROVENANCE_ENTRY).map(b -> {
+      try {
+        return JSON.readValue(b, Provenance.class);
+      } catch (IOException e) {
+        throw new BadInputException(file + ": corrupt provenance (" + e.getMessage() + ")", e);
+      }
+    });
+  }
+
+  /**
+   * Reads every entry of {@code file} to its end, which checks each entry's CRC-32 (a flipped bit anywhere in the
+   * compressed data fails here); fails naming the file and the entry.
+   */
+  public static void verifyEntries(Path file) {
+    String current = "(zip structure)";
+    try (ZipInputStream zip = new ZipInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+      byte[] buffer = new byte[1 << 16];
+      int entries = 0;
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        current = e.getName();
+        while (zip.read(buffer) >= 0) {
+          // reading to the end checks the CRC
+        }
+        entries++;
+      }
+      if (entries == 0) {
+        throw new BadInputException(file + ": not a model file (no zip entries)");
+      }
+    } catch (IOException e) {
+      throw new BadInputException(file + ": damaged at entry " + current + " (" + e.getMessage() + ")", e);
+    }
   }
 
   /** ND4J's binary array format, as ModelSerializer writes it. */
@@ -180,8 +243,7 @@ public final class Checkpoint {
     ComputationGraphConfiguration c = ComputationGraphConfiguration.fromJson(new String(conf, StandardCharsets.UTF_8));
     c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
     c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-    InputGradientGraph net = new InputGradientGraph(c);
-    net.init(readArray(coefficients), false);
+    InputGradientGraph net = io.sr4j.nn.Graphs.owning(c, readArray(coefficients));
     byte[] updater = withUpdater ? entries.get(UPDATER) : null;
     if (updater != null) {
       net.getUpdater().setStateViewArray(readArray(updater));

@@ -79,9 +79,6 @@ public final class NetworkInterpolation {
 
   /** A new network with {@code (1 - alpha) * a + alpha * b} as its parameters. */
   public static InputGradientGraph interpolate(InputGradientGraph a, InputGradientGraph b, double alpha) {
-    InputGradientGraph out = new InputGradientGraph(a.getConfiguration().clone());
-    INDArray params = a.params().mul(1 - alpha).addi(b.params().mul(alpha));
-    out.init(params, false);
-    return out;
+    return io.sr4j.nn.Graphs.owning(a.getConfiguration().clone(), a.params().mul(1 - alpha).addi(b.params().mul(alpha)));
   }
 }

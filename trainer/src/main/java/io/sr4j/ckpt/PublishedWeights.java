@@ -296,8 +296,6 @@ public final class PublishedWeights {
 
   static InputGradientGraph build(String arch, Map<String, Object> options) {
     Architecture<?> a = Architectures.get(arch);
-    InputGradientGraph net = new InputGradientGraph(a.configuration(options, arch));
-    net.init();
-    return net;
+    return io.sr4j.nn.Graphs.initialised(a.configuration(options, arch), 0); // every weight is then overwritten
   }
 }

@@ -1,7 +1,6 @@
 package io.sr4j.cli;
 
-import io.sr4j.config.ConfigLoader;
-import io.sr4j.config.TrainConfig;
+import io.sr4j.train.RunSetup;
 import io.sr4j.train.TrainBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,8 +45,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     if (warmup < 1 || iters < 1) {
       throw new ParameterException(spec.commandLine(), "need --warmup >= 1 and --iters >= 1");
     }
-    TrainConfig cfg = ConfigLoader.load(config, overrides);
-    TrainBenchmark.Result r = TrainBenchmark.run(cfg, warmup, iters);
+    TrainBenchmark.Result r = TrainBenchmark.run(RunSetup.prepare(config, overrides, null), warmup, iters);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s%nbatch %d, input %s, %d threads, %d timed iterations%n", r.network(), r.batch(),
         r.inputShape(), r.threads(), r.iterations());

@@ -1,17 +1,20 @@
 package io.sr4j.cli;
 
 import io.sr4j.data.image.ImageFiles;
-import io.sr4j.data.metrics.FidelityProtocol;
 import io.sr4j.data.metrics.MetricChannel;
-import io.sr4j.data.pairs.BundledData;
 import io.sr4j.data.pairs.LrSynthesis;
 import io.sr4j.data.pairs.PairedFolder;
-import io.sr4j.eval.Evaluator;
+import io.sr4j.eval.Metric;
+import io.sr4j.eval.Metrics;
+import io.sr4j.eval.Scoring;
 import io.sr4j.infer.Models;
 import io.sr4j.infer.Upscaler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure PSNR and SSIM of a model on a benchmark set, as SR papers do.",
+      "Measure PSNR and SSIM (and NIQE) of a model on a benchmark set, as SR papers do.",
       "",
       "HR is mod-cropped to the scale, LR is made by MATLAB bicubic (or read from --lr), the SR output is",
       "clamped and rounded to 8 bits, converted to BT.601 Y (--channel y) and --border pixels are cropped."
@@ -31,6 +34,10 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   /** How LR images are made when no --lr folder is given. */
   enum Synthesis { auto, luma, rgb8 }
+
+  /** What {@code --json} writes. */
+  record Report(String model, int scale, String hr, String lr, String synthesis, String channel, int border,
+      List<String> metrics, List<Scoring.ImageScores> images, Map<String, Double> mean) {}
 
   @Spec CommandSpec spec;
 
@@ -53,6 +60,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--border", paramLabel = "N", description = "Pixels cropped on every side. Default: the scale.")
   Integer border;
 
+  @Option(names = "--metrics", defaultValue = "psnr,ssim", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "Metrics: psnr, ssim, niqe (no-reference, lower is better). Default: ${DEFAULT-VALUE}.")
+  List<String> metricNames = new ArrayList<>();
+
   @Option(names = "--synthesis", defaultValue = "auto", paramLabel = "auto|luma|rgb8",
       description = "How LR images are made without --lr: luma = the SRCNN release's pipeline (8-bit Y resized in "
           + "double; Y-only models), rgb8 = MATLAB bicubic on the 8-bit RGB image (as DIV2K LR files). auto = luma "
@@ -67,36 +78,50 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int s = scale.get();
+    Upscaler upscaler = Models.open(model.spec(), scale.get());
+    int s = upscaler.scale();
     MetricChannel ch = MetricChannel.parse(channel);
     int borderPx = border == null ? s : border;
-    Upscaler upscaler = Models.open(model.spec(), s);
-    Path hrDir = BundledData.resolveHrFolder(hr);
+    Map<String, Metric> metrics = Metrics.named(metricNames, ch, borderPx);
     LrSynthesis how = switch (synthesis) {
-      case auto -> Evaluator.paperSynthesis(upscaler, ch);
+      case auto -> Scoring.paperSynthesis(upscaler, metrics);
       case luma -> LrSynthesis.LUMA;
       case rgb8 -> LrSynthesis.RGB8;
     };
-    PairedFolder set = lr == null ? PairedFolder.synthesized(hrDir, s, how) : PairedFolder.withLrFolder(hrDir, lr, s);
+    PairedFolder set = Scoring.pairedSet(hr, lr, s, how);
+    String lrText = lr != null ? "read from " + lr
+        : how == LrSynthesis.LUMA ? "SRCNN luma pipeline" : "MATLAB bicubic of 8-bit RGB";
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s x%d on %s (%d images); %s channel, border %d px; LR: %s%n", upscaler.name(), s, hrDir,
-        set.size(), ch.configName().toUpperCase(Locale.ROOT), borderPx,
-        lr != null ? "read from " + lr : how == LrSynthesis.LUMA ? "SRCNN luma pipeline" : "MATLAB bicubic of 8-bit RGB");
-    out.printf(Locale.ROOT, "%-16s %10s %8s%n", "image", "PSNR (dB)", "SSIM");
+    out.printf(Locale.ROOT, "%s x%d on %s (%d images); %s channel, border %d px; LR: %s%n", upscaler.name(), s,
+        set.hrDir(), set.size(), ch.configName().toUpperCase(Locale.ROOT), borderPx, lrText);
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-16s", "image"));
+    metrics.keySet().forEach(m -> header.append(String.format(Locale.ROOT, " %10s", heading(m))));
+    out.println(header);
     out.flush();
-    Evaluator.Report report = Evaluator.evaluate(upscaler, set, new FidelityProtocol(ch, borderPx),
-        (sample, sr, score) -> {
-          out.printf(Locale.ROOT, "%-16s %10.4f %8.4f%n", score.name(), score.psnr(), score.ssim());
-          out.flush();
-          if (save != null) {
-            ImageFiles.write(sr, save.resolve(sample.name() + ".png"));
-          }
-        });
-    out.printf(Locale.ROOT, "%-16s %10.4f %8.4f%n", "mean", report.mean().psnr(), report.mean().ssim());
+    Scoring.Table table = Scoring.score(upscaler, set, metrics, (sample, sr, scores) -> {
+      out.println(row(scores.name(), scores.values()));
+      out.flush();
+      if (save != null) {
+        ImageFiles.write(sr, save.resolve(sample.name() + ".png"));
+      }
+    });
+    out.println(row("mean", table.means()));
     if (json != null) {
-      JsonOutput.write(json, report);
+      JsonOutput.write(json, new Report(upscaler.name(), s, set.hrDir().toString(), lr == null ? null : lr.toString(),
+          lr == null ? how.name().toLowerCase(Locale.ROOT) : "read", ch.configName(), borderPx,
+          List.copyOf(metrics.keySet()), table.images(), table.means()));
       out.println("wrote " + json);
     }
     return 0;
+  }
+
+  private static String heading(String metric) {
+    return metric.equals("psnr") ? "PSNR (dB)" : metric.toUpperCase(Locale.ROOT);
+  }
+
+  private static String row(String name, Map<String, Double> values) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s", name));
+    values.values().forEach(v -> sb.append(String.format(Locale.ROOT, " %10.4f", v)));
+    return sb.toString();
   }
 }

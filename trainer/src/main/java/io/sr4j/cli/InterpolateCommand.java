@@ -8,9 +8,6 @@ import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.metrics.MetricChannel;
-import io.sr4j.data.pairs.BundledData;
-import io.sr4j.data.pairs.LrSynthesis;
-import io.sr4j.data.pairs.PairedFolder;
 import io.sr4j.eval.CropGrid;
 import io.sr4j.eval.InterpolationSweep;
 import io.sr4j.nn.InputGradientGraph;
@@ -121,10 +118,7 @@ final class InterpolateCommand implements Callable<Integer> {
       checkRange(x);
     }
     MetricChannel ch = MetricChannel.parse(channel);
-    boolean luma = ch == MetricChannel.Y && la.card().colour().equals("y");
-    PairedFolder set = PairedFolder.synthesized(BundledData.resolveHrFolder(hr), la.card().scale(),
-        luma ? LrSynthesis.LUMA : LrSynthesis.RGB8);
-    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, set, ch, gridImages);
+    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, hr, ch, gridImages);
     Files.createDirectories(outDir);
     StringBuilder md = new StringBuilder("| alpha | PSNR (dB) | SSIM | NIQE |\n|---|---|---|---|\n");
     out.printf(Locale.ROOT, "%-8s %10s %8s %8s%n", "alpha", "PSNR (dB)", "SSIM", "NIQE");
@@ -132,11 +126,11 @@ final class InterpolateCommand implements Callable<Integer> {
       md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f |%n", row.alpha(), row.psnr(), row.ssim(), row.niqe()));
       out.printf(Locale.ROOT, "%-8s %10.4f %8.4f %8.4f%n", row.alpha(), row.psnr(), row.ssim(), row.niqe());
     }
-    String header = "Interpolation (1 - alpha) * " + a + " + alpha * " + b + " on " + hr + " x" + set.scale() + ", "
-        + ch.configName().toUpperCase(Locale.ROOT) + " channel, border " + set.scale() + "; NIQE on Y (lower is better).\n\n";
+    String header = "Interpolation (1 - alpha) * " + a + " + alpha * " + b + " on " + hr + " x" + r.scale() + ", "
+        + ch.configName().toUpperCase(Locale.ROOT) + " channel, border " + r.scale() + "; NIQE on Y (lower is better).\n\n";
     AtomicFiles.writeString(outDir.resolve("sweep.md"), header + md);
     JsonOutput.write(outDir.resolve("sweep.json"), Map.of("a", a.toString(), "b", b.toString(), "set", hr,
-        "scale", set.scale(), "channel", ch.configName(), "rows", r.rows()));
+        "scale", r.scale(), "channel", ch.configName(), "rows", r.rows()));
     List<String> labels = new ArrayList<>(List.of("HR", "bicubic"));
     r.rows().forEach(row -> labels.add("alpha " + row.alpha()));
     List<List<Image>> grid = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.sr4j.cli;
 
-import io.sr4j.config.ConfigLoader;
-import io.sr4j.config.TrainConfig;
+import io.sr4j.train.RunPlan;
+import io.sr4j.train.RunSetup;
 import io.sr4j.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
       "Train a generator from a YAML config (see configs/README.md).",
       "",
       "Outputs go to <path.experiments_root>/<name>/: checkpoints/, models/net_g_final.zip, metrics.jsonl/.csv,",
-      "loss and validation plots, visualization/ (validation samples), train.log and the resolved config.yml."
+      "loss and validation plots, visualization/ (validation samples), status.json, train.log and config.yml."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -33,19 +33,28 @@ final class TrainCommand implements Callable<Integer> {
   List<String> overrides = new ArrayList<>();
 
   @Option(names = "--resume", paramLabel = "auto|CHECKPOINT",
-      description = "Continue a run: 'auto' takes the newest complete checkpoint of this run, or give a checkpoint file.")
+      description = "Continue a run: 'auto' takes the newest good checkpoint of this run, or give a checkpoint file.")
   String resume;
+
+  @Option(names = "--dry-run", description = "Validate the whole run and print it (networks, data, losses, schedule, "
+      + "output folder) without building or writing anything.")
+  boolean dryRun;
 
   @Override
   public Integer call() {
-    TrainConfig cfg = ConfigLoader.load(config, overrides);
+    RunPlan plan = RunSetup.prepare(config, overrides, resume);
     PrintWriter out = spec.commandLine().getOut();
-    Trainer trainer = new Trainer(cfg, line -> {
+    if (dryRun) {
+      plan.describe().forEach(out::println);
+      out.println("dry run: the config is valid; nothing was built or written");
+      return 0;
+    }
+    Trainer.Result r = new Trainer(plan, line -> {
       out.println(line);
       out.flush();
-    });
-    Trainer.Result r = trainer.run(resume);
-    out.println("trained " + r.iterations() + " iterations; outputs in " + r.runDir());
+    }, System.console() != null).run(resume);
+    out.println("trained " + r.trainedNow() + " iterations in this call (" + (r.iterations() - r.trainedNow()) + " -> "
+        + r.iterations() + " of " + plan.cfg().train().totalIter() + "); outputs in " + r.runDir());
     return 0;
   }
 }

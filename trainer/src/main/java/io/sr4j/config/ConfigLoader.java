@@ -2,6 +2,7 @@ package io.sr4j.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.sr4j.loss.LossTerms;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -104,8 +109,13 @@ public final class ConfigLoader {
     at.set(keys[keys.length - 1], value == null ? JsonNodeFactory.instance.nullNode() : value);
   }
 
-  /** Binds a tree to a config record, turning every binding problem into a {@link ConfigException}. */
+  /**
+   * Binds a tree to a config record, turning every binding problem into a {@link ConfigException}. Keys are checked
+   * first, so that a misspelt key is reported as unknown (with the closest known key) even when it is a required one
+   * that the record would otherwise report as missing.
+   */
   public static <T> T bind(JsonNode tree, Class<T> type, String source) {
+    checkKeys(tree, MAPPER.constructType(type), "", source);
     try {
       return MAPPER.treeToValue(tree, type);
     } catch (JsonProcessingException e) {
@@ -120,6 +130,76 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise config", e);
     }
+  }
+
+  /** Fails on the first key of {@code node} that {@code type} (a record, map, list or loss section) does not know. */
+  private static void checkKeys(JsonNode node, JavaType type, String path, String source) {
+    Class<?> raw = type.getRawClass();
+    if (raw == LossTermConfig.class) {
+      if (node instanceof ObjectNode obj) {
+        String section = path.substring(path.lastIndexOf('.') + 1);
+        Class<?> config;
+        try {
+          config = LossTerms.configType(LossTermConfig.Reader.typeOf(obj, section));
+        } catch (InvalidValue e) {
+          return; // binding names the bad type with its path
+        }
+        checkKeys(node, MAPPER.constructType(config), path, source);
+      }
+      return;
+    }
+    if (type.isContainerType()) {
+      JavaType content = type.getContentType();
+      if (type.isMapLikeType() && node instanceof ObjectNode obj) {
+        obj.fields().forEachRemaining(e -> checkKeys(e.getValue(), content, join(path, e.getKey()), source));
+      } else if (type.isCollectionLikeType()) {
+        if (node.isArray()) {
+          for (int i = 0; i < node.size(); i++) {
+            checkKeys(node.get(i), content, path + "[" + i + "]", source);
+          }
+        } else {
+          checkKeys(node, content, path, source); // a single value where a list is accepted
+        }
+      }
+      return;
+    }
+    if (!raw.isRecord() || !(node instanceof ObjectNode obj)
+        || raw.isAnnotationPresent(com.fasterxml.jackson.databind.annotation.JsonDeserialize.class)) {
+      return; // scalars, type mismatches, records read by their own deserializer (NetworkConfig: the architecture's options)
+    }
+    Map<String, JavaType> known = new TreeMap<>();
+    ExtraKeys extra = null;
+    JavaType extraType = null;
+    for (var prop : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
+      known.put(prop.getName(), prop.getPrimaryType());
+    }
+    for (RecordComponent c : raw.getRecordComponents()) {
+      if (c.isAnnotationPresent(ExtraKeys.class)) {
+        extra = c.getAnnotation(ExtraKeys.class);
+        extraType = MAPPER.constructType(c.getGenericType()).getContentType();
+        known.remove(MAPPER.getPropertyNamingStrategy() instanceof PropertyNamingStrategies.NamingBase n
+            ? n.translate(c.getName()) : c.getName());
+      }
+    }
+    for (var it = obj.fields(); it.hasNext(); ) {
+      var field = it.next();
+      String key = field.getKey();
+      JavaType t = known.get(key);
+      if (t == null && extra != null && key.matches(extra.pattern())) {
+        t = extraType;
+      }
+      if (t == null) {
+        String closest = closest(key, known.keySet(), Function.identity());
+        throw new ConfigException(source + ": " + join(path, key) + ": unknown key"
+            + (closest == null ? "" : "; did you mean " + closest + "?") + " (allowed here: " + String.join(", ", known.keySet())
+            + (extra == null ? "" : ", or " + extra.meaning()) + ")");
+      }
+      checkKeys(field.getValue(), t, join(path, key), source);
+    }
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
   }
 
   static ConfigException explain(String source, JsonProcessingException e) {

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * One entry of {@code val.metrics}: calculate_psnr or calculate_ssim (border crop, Y or RGB), or calculate_niqe
- * (no-reference, on Y, lower is better; {@code crop_border} as for the others).
+ * (no-reference, on Y; {@code crop_border} as for the others). {@code better} says which direction is an improvement
+ * (BasicSR's key): higher for PSNR and SSIM, lower for NIQE unless given.
  */
 public record MetricConfig(
-    String type, Integer cropBorder, @JsonProperty("test_y_channel") Boolean testYChannel) {
+    String type, Integer cropBorder, @JsonProperty("test_y_channel") Boolean testYChannel, String better) {
   public static final String PSNR = "calculate_psnr";
   public static final String SSIM = "calculate_ssim";
   public static final String NIQE = "calculate_niqe";
@@ -19,5 +20,10 @@ public record MetricConfig(
       Check.intAtLeast("crop_border", cropBorder, 0, 0);
     }
     testYChannel = testYChannel == null || testYChannel;
+    better = Check.oneOf("better", better, type.equals(NIQE) ? "lower" : "higher", List.of("higher", "lower"));
+  }
+
+  public boolean higherIsBetter() {
+    return better.equals("higher");
   }
 }

@@ -1,19 +1,27 @@
 package io.sr4j.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code train.perceptual_opt}: a VGG-19 feature loss (BasicSR {@code PerceptualLoss}). {@code layer_weights} maps
- * layer names to weights: {@code convX_Y} compares features before the ReLU (ESRGAN), {@code reluX_Y} after it
+ * A VGG-19 feature loss (BasicSR {@code PerceptualLoss}, usually {@code train.perceptual_opt}). {@code layer_weights}
+ * maps layer names to weights: {@code convX_Y} compares features before the ReLU (ESRGAN), {@code reluX_Y} after it
  * (SRGAN). {@code criterion} l1 or l2 (mean squared); {@code use_input_norm} applies the ImageNet normalisation the
  * weights expect. {@code weights} is the VGG-19 file (torchvision {@code vgg19-dcbb9e9d.pth} or Keras' notop
  * {@code .h5}); training refuses to start without it unless {@code random_weights: true} (smoke tests only; recorded
  * in the run).
  */
 public record PerceptualConfig(String type, Map<String, Double> layerWeights, String vggType, Boolean useInputNorm,
-    Double perceptualWeight, Double styleWeight, String criterion, String weights, Boolean randomWeights) {
+    Double perceptualWeight, Double styleWeight, String criterion, String weights, Boolean randomWeights)
+    implements LossTermConfig {
+  public static final String VGG_HELP = "VGG-19 weights for the perceptual loss: give torchvision's vgg19-dcbb9e9d.pth "
+      + "(https://download.pytorch.org/models/vgg19-dcbb9e9d.pth, what ESRGAN and BasicSR use) or Keras' "
+      + "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 as weights; for smoke tests only, random_weights: true "
+      + "trains against random VGG features";
+
   public PerceptualConfig {
     type = Check.oneOf("type", type, "PerceptualLoss", List.of("PerceptualLoss"));
     layerWeights = layerWeights == null ? Map.of("conv5_4", 1.0)
@@ -33,5 +41,29 @@ public record PerceptualConfig(String type, Map<String, Double> layerWeights, St
     styleWeight = Check.inRange("style_weight", styleWeight, 0, 0, 0);
     criterion = Check.oneOf("criterion", criterion, "l1", List.of("l1", "l2"));
     randomWeights = randomWeights != null && randomWeights;
+    if (weights != null && randomWeights) {
+      throw new InvalidValue("random_weights", true, "false when weights are given");
+    }
+  }
+
+  @Override
+  public double weight() {
+    return perceptualWeight;
+  }
+
+  @Override
+  public void check(String key, TrainConfig run) {
+    if (weights == null && !randomWeights) {
+      throw new ConfigException(key + ".weights: missing; " + VGG_HELP);
+    }
+    if (weights != null && !Files.isRegularFile(Path.of(weights))) {
+      throw new MissingInput(key + ".weights: " + weights + " is not a file; " + VGG_HELP);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "PerceptualLoss " + criterion + " on VGG-19 " + layerWeights + " x " + perceptualWeight + ", weights "
+        + (randomWeights ? "RANDOM (a smoke test, not a real perceptual loss)" : weights);
   }
 }

@@ -41,6 +41,15 @@ public record SchedulerConfig(
     }
   }
 
+  /** The schedule's parameters in one phrase (empty for a constant rate). */
+  public String describe() {
+    return switch (type) {
+      case MULTI_STEP -> "x" + gamma + " at " + milestones;
+      case COSINE_RESTART -> "periods " + periods + ", restart weights " + restartWeights + ", eta_min " + etaMin;
+      default -> "";
+    };
+  }
+
   public static SchedulerConfig constant() {
     return new SchedulerConfig(CONSTANT, null, null, null, null, null);
   }

@@ -35,20 +35,19 @@ public record TrainConfig(
     Check.required("train", train);
     val = val == null ? ValSection.defaults() : val;
     logger = logger == null ? LoggerSection.defaults() : logger;
+    long adversarial = train.losses().values().stream().filter(c -> c instanceof GanConfig).count();
     if (!modelType.equals("SRModel")) { // isGan(), but fields are not assigned yet in a compact constructor
       Check.required("network_d", networkD);
-      if (train.ganOpt() == null) {
-        throw new InvalidValue("train.gan_opt", "(missing)", "the adversarial loss of " + modelType);
+      if (adversarial != 1) {
+        throw new InvalidValue("train.gan_opt", adversarial == 0 ? "(missing)" : adversarial + " GANLoss sections",
+            "one adversarial loss (type GANLoss) for " + modelType);
       }
     } else {
-      if (networkD != null || train.ganOpt() != null || train.optimD() != null) {
-        throw new InvalidValue("model_type", modelType, "SRGANModel or ESRGANModel when network_d, optim_d or gan_opt are given");
+      if (networkD != null || adversarial > 0 || train.optimD() != null) {
+        throw new InvalidValue("model_type", modelType, "SRGANModel or ESRGANModel when network_d, optim_d or a GANLoss are given");
       }
-      if (train.pixelOpt() == null) {
-        throw new InvalidValue("train.pixel_opt", "(missing)", "the pixel loss of " + modelType);
-      }
-      if (train.perceptualOpt() != null) {
-        throw new InvalidValue("train.perceptual_opt", "(given)", "no perceptual loss with SRModel (use SRGANModel or ESRGANModel)");
+      if (train.losses().isEmpty()) {
+        throw new InvalidValue("train.pixel_opt", "(missing)", "at least one loss section, e.g. pixel_opt: {type: L1Loss}");
       }
     }
   }

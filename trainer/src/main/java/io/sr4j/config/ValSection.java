@@ -5,9 +5,13 @@ import java.util.Map;
 
 /**
  * {@code val}: validate every {@code val_freq} iterations on {@code datasets.val} with the given metrics (names are
- * free, e.g. psnr and psnr_rgb); {@code save_img} keeps the first {@code num_save_img} SR outputs of each set.
+ * free, e.g. psnr and psnr_rgb); {@code save_img} keeps the first {@code num_save_img} images of each set (SR, with
+ * bicubic and HR once). {@code best_metric} ({@code <set>_<metric>}, e.g. Set14_niqe) decides which checkpoint is
+ * the best, in its metric's {@code better} direction; by default the first PSNR metric of the first set (else its
+ * first metric).
  */
-public record ValSection(Long valFreq, Boolean saveImg, Integer numSaveImg, Map<String, MetricConfig> metrics) {
+public record ValSection(Long valFreq, Boolean saveImg, Integer numSaveImg, Map<String, MetricConfig> metrics,
+    String bestMetric) {
   public ValSection {
     valFreq = Check.longAtLeast("val_freq", valFreq, 1, 1000);
     saveImg = saveImg == null || saveImg;
@@ -17,8 +21,8 @@ public record ValSection(Long valFreq, Boolean saveImg, Integer numSaveImg, Map<
 
   public static ValSection defaults() {
     Map<String, MetricConfig> m = new LinkedHashMap<>();
-    m.put("psnr", new MetricConfig(MetricConfig.PSNR, null, true));
-    m.put("ssim", new MetricConfig(MetricConfig.SSIM, null, true));
-    return new ValSection(null, null, null, m);
+    m.put("psnr", new MetricConfig(MetricConfig.PSNR, null, true, null));
+    m.put("ssim", new MetricConfig(MetricConfig.SSIM, null, true, null));
+    return new ValSection(null, null, null, m, null);
   }
 }

@@ -3,24 +3,23 @@ package io.sr4j.eval;
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.ModelCard;
 import io.sr4j.ckpt.NetworkInterpolation;
+import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
-import io.sr4j.data.metrics.FidelityProtocol;
 import io.sr4j.data.metrics.MetricChannel;
-import io.sr4j.data.metrics.Niqe;
-import io.sr4j.data.metrics.QualityScore;
 import io.sr4j.data.pairs.PairedFolder;
-import io.sr4j.data.pairs.PairedSample;
+import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.infer.Interpolation;
 import io.sr4j.infer.NetworkUpscaler;
 import io.sr4j.infer.Upscaler;
-import io.sr4j.data.resize.ResizeKernel;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The perception-distortion trade-off of an interpolation: for each alpha, the interpolated generator's mean PSNR,
- * SSIM (paper protocol) and NIQE on a set, plus the SR images of the first few samples for a picture grid.
+ * SSIM (paper protocol) and NIQE on a set, scored by {@link Scoring}, plus the SR images of the first few samples for
+ * a picture grid.
  */
 public final class InterpolationSweep {
   private InterpolationSweep() {}
@@ -29,13 +28,14 @@ public final class InterpolationSweep {
   public record Row(String alpha, double psnr, double ssim, double niqe) {}
 
   /** The table, and for the grid: per shown sample its HR, bicubic and one SR per alpha. */
-  public record Result(List<Row> rows, List<String> names, List<Image> hr, List<Image> bicubic, List<List<Image>> sr) {}
+  public record Result(List<Row> rows, List<String> names, List<Image> hr, List<Image> bicubic, List<List<Image>> sr,
+      int scale) {}
 
   /** "0:1:0.1" to 0, 0.1, ..., 1 as exact decimals (both ends included). */
   public static List<BigDecimal> alphas(String spec) {
     String[] p = spec.split(":");
     if (p.length != 3) {
-      throw new io.sr4j.data.BadInputException("--sweep " + spec + ": expected start:stop:step, e.g. 0:1:0.1");
+      throw new BadInputException("--sweep " + spec + ": expected start:stop:step, e.g. 0:1:0.1");
     }
     BigDecimal start;
     BigDecimal stop;
@@ -45,10 +45,10 @@ public final class InterpolationSweep {
       stop = new BigDecimal(p[1]);
       step = new BigDecimal(p[2]);
     } catch (NumberFormatException e) {
-      throw new io.sr4j.data.BadInputException("--sweep " + spec + ": expected numbers start:stop:step");
+      throw new BadInputException("--sweep " + spec + ": expected numbers start:stop:step");
     }
     if (step.signum() <= 0 || stop.compareTo(start) < 0) {
-      throw new io.sr4j.data.BadInputException("--sweep " + spec + ": expected start <= stop and a step > 0");
+      throw new BadInputException("--sweep " + spec + ": expected start <= stop and a step > 0");
     }
     List<BigDecimal> out = new ArrayList<>();
     for (BigDecimal a = start; a.compareTo(stop) <= 0 && out.size() <= 1000; a = a.add(step)) {
@@ -57,57 +57,37 @@ public final class InterpolationSweep {
     return out;
   }
 
-  /** NIQE, or NaN where it is undefined (a nearly flat output has too few textured blocks). */
-  public static double niqeOrNaN(Niqe niqe, Image image, int cropPx) {
-    try {
-      return niqe.score(image, cropPx);
-    } catch (IllegalArgumentException e) {
-      return Double.NaN;
-    }
-  }
-
-  public static Result run(Checkpoint.Loaded a, Checkpoint.Loaded b, List<BigDecimal> alphas, PairedFolder set,
+  /** Sweeps {@code alphas} on the set {@code hr} (a folder or bundled set name; LR made as {@link Scoring} says). */
+  public static Result run(Checkpoint.Loaded a, Checkpoint.Loaded b, List<BigDecimal> alphas, String hr,
       MetricChannel channel, int shown) {
     ModelCard card = a.card();
-    FidelityProtocol protocol = new FidelityProtocol(channel, set.scale());
-    Niqe niqe = Niqe.standard();
-    List<PairedSample> samples = new ArrayList<>();
-    for (int i = 0; i < set.size(); i++) {
-      samples.add(set.load(i));
-    }
+    Map<String, Metric> metrics = Metrics.named(List.of("psnr", "ssim", "niqe"), channel, card.scale());
+    PairedFolder set = Scoring.pairedSet(hr, null, card.scale(),
+        Scoring.paperSynthesis(new NetworkUpscaler(a.network(), card, "A"), metrics));
     List<String> names = new ArrayList<>();
-    List<Image> hr = new ArrayList<>();
+    List<Image> hrImages = new ArrayList<>();
     List<Image> bicubic = new ArrayList<>();
     List<List<Image>> sr = new ArrayList<>();
     Upscaler bic = new Interpolation(ResizeKernel.BICUBIC, set.scale());
-    for (int i = 0; i < Math.min(shown, samples.size()); i++) {
-      names.add(samples.get(i).name());
-      hr.add(samples.get(i).hr());
-      bicubic.add(bic.upscale(samples.get(i).lr()));
+    for (int i = 0; i < Math.min(shown, set.size()); i++) {
+      var s = set.load(i);
+      names.add(s.name());
+      hrImages.add(s.hr());
+      bicubic.add(bic.upscale(s.lr()));
       sr.add(new ArrayList<>());
     }
     List<Row> rows = new ArrayList<>();
     for (BigDecimal alpha : alphas) {
       var net = NetworkInterpolation.interpolate(a.network(), b.network(), alpha.doubleValue());
       Upscaler up = new NetworkUpscaler(net, card, "alpha " + alpha.toPlainString());
-      double psnr = 0;
-      double ssim = 0;
-      double n = 0;
-      for (int i = 0; i < samples.size(); i++) {
-        PairedSample s = samples.get(i);
-        Image out = up.upscale(s.lr());
-        Image ref = out.channels() == 3 && s.hr().isGray() ? s.hr().toRgb() : s.hr();
-        QualityScore q = protocol.measure(out, ref);
-        psnr += q.psnr();
-        ssim += q.ssim();
-        n += niqeOrNaN(niqe, out, set.scale());
-        if (i < sr.size()) {
+      Scoring.Table t = Scoring.score(up, set, metrics, (sample, out, scores) -> {
+        int i = names.indexOf(sample.name());
+        if (i >= 0) {
           sr.get(i).add(out);
         }
-      }
-      int count = samples.size();
-      rows.add(new Row(alpha.toPlainString(), psnr / count, ssim / count, n / count));
+      });
+      rows.add(new Row(alpha.toPlainString(), t.means().get("psnr"), t.means().get("ssim"), t.means().get("niqe")));
     }
-    return new Result(rows, names, hr, bicubic, sr);
+    return new Result(rows, names, hrImages, bicubic, sr, set.scale());
   }
 }

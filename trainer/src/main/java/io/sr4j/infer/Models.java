@@ -20,10 +20,16 @@ public final class Models {
     }
   }
 
-  /** bicubic, bilinear or nearest; else the generator in a model file, which must upscale {@code scale} times. */
-  public static Upscaler open(ModelSpec spec, int scale) {
+  /**
+   * bicubic, bilinear or nearest; else the generator in a model file. {@code scale} (null: what the file says) must
+   * agree with the file; interpolators need it.
+   */
+  public static Upscaler open(ModelSpec spec, Integer scale) {
     for (ResizeKernel k : ResizeKernel.values()) {
       if (k.configName().equalsIgnoreCase(spec.model())) {
+        if (scale == null) {
+          throw new BadInputException("--model " + spec.model() + " needs --scale (2, 3 or 4)");
+        }
         return new Interpolation(k, scale);
       }
     }
@@ -34,7 +40,7 @@ public final class Models {
     }
     if (io.sr4j.data.image.ImageFiles.extension(file).equals("onnx")) {
       OnnxModel onnx = OnnxModel.open(file);
-      if (onnx.card().scale() != scale) {
+      if (scale != null && onnx.card().scale() != scale.intValue()) {
         throw new BadInputException(file + ": this model upscales x" + onnx.card().scale() + ", not x" + scale);
       }
       return new NetworkUpscaler(onnx.forward(), onnx.card(), file.getFileName().toString());

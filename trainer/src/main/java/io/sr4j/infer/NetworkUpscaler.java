@@ -7,8 +7,6 @@ import io.sr4j.data.image.Image;
 import io.sr4j.data.resize.Imresize;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,28 +46,14 @@ public final class NetworkUpscaler implements Upscaler {
     this(dl4j(net), card, name);
   }
 
-  /** The graph as a {@link Forward} that frees each activation once its readers have run (see below). */
+  /** The graph as a {@link Forward} that frees each activation once its readers have run ({@link io.sr4j.nn.Graphs#inferenceView}). */
   public static Forward dl4j(ComputationGraph net) {
-    ComputationGraph inference = withInferenceWorkspaces(net);
+    ComputationGraph inference = io.sr4j.nn.Graphs.inferenceView(net);
     return (input, c, h, w) -> {
       INDArray x = Nd4j.create(input, new long[] {1, c, h, w}, 'c');
       INDArray y = inference.output(false, x)[0].castTo(DataType.FLOAT).dup('c');
       return new Output(y.data().asFloat(), (int) y.size(1), (int) y.size(2), (int) y.size(3));
     };
-  }
-
-  /**
-   * The same graph on the same parameter array, with DL4J's inference workspaces on. Training graphs run without
-   * workspaces (see {@code InputGradientGraph}), so their forward pass keeps every layer's activations until it
-   * returns: gigabytes for RRDBNet nb=23 even on a 128 px tile. With workspaces, each activation is released as soon
-   * as the layers that read it have run.
-   */
-  private static ComputationGraph withInferenceWorkspaces(ComputationGraph net) {
-    ComputationGraphConfiguration conf = net.getConfiguration().clone();
-    conf.setInferenceWorkspaceMode(WorkspaceMode.ENABLED);
-    ComputationGraph inference = new ComputationGraph(conf);
-    inference.init(net.params(), false);
-    return inference;
   }
 
   @Override

@@ -5,20 +5,35 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Losses that sum a function of the per-element difference {@code d = prediction - target}: L1 {@code |d|}, MSE
- * {@code d^2} and Charbonnier {@code sqrt(d^2 + eps)} (BasicSR's form), averaged ("mean") or summed ("sum").
+ * {@code d^2} and Charbonnier {@code sqrt(d^2 + eps)} (BasicSR's form), averaged ("mean") or summed ("sum"),
+ * times the term's weight.
  */
-public final class ElementwiseLoss implements PixelLoss {
+public final class ElementwiseLoss implements LossTerm {
   /** The per-element function. */
   public enum Kind { L1, MSE, CHARBONNIER }
 
+  private final String name;
   private final Kind kind;
   private final boolean mean;
   private final double eps;
+  private final double weight;
 
-  public ElementwiseLoss(Kind kind, String reduction, double eps) {
+  public ElementwiseLoss(String name, Kind kind, String reduction, double eps, double weight) {
+    this.name = name;
     this.kind = kind;
     this.mean = reduction.equals("mean");
     this.eps = eps;
+    this.weight = weight;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public double weight() {
+    return weight;
   }
 
   @Override
@@ -47,6 +62,6 @@ public final class ElementwiseLoss implements PixelLoss {
         grad = d.divi(root);
       }
     }
-    return new LossResult(value / norm, grad.divi(norm));
+    return new LossResult(value / norm, grad.divi(norm)).scaled(weight);
   }
 }

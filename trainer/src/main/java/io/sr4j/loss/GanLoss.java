@@ -30,6 +30,15 @@ public final class GanLoss {
     this.weight = weight;
   }
 
+  /** The weight of the generator's adversarial term. */
+  public double weight() {
+    return weight;
+  }
+
+  public boolean relativistic() {
+    return relativistic;
+  }
+
   public static GanLoss from(GanConfig c, boolean relativistic) {
     return new GanLoss(c.ganType(), relativistic, c.realLabelVal(), c.fakeLabelVal(), c.lossWeight());
   }

@@ -1,7 +1,14 @@
 package io.sr4j.loss;
 
+import io.sr4j.arch.Architectures;
+import io.sr4j.ckpt.PublishedWeights;
+import io.sr4j.config.PerceptualConfig;
 import io.sr4j.nn.InputGradientGraph;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -11,14 +18,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * normalisation). The gradient with respect to the SR image comes back through the VGG graph; its own parameters are
  * never updated.
  */
-public final class PerceptualLoss {
+public final class PerceptualLoss implements LossTerm {
+  private final String name;
   private final InputGradientGraph vgg;
   private final double[] layerWeights;
   private final boolean l1;
   private final double weight;
 
   /** {@code layerWeights[k]} weighs the graph's k-th output. */
-  public PerceptualLoss(InputGradientGraph vgg, List<Double> layerWeights, String criterion, double weight) {
+  public PerceptualLoss(String name, InputGradientGraph vgg, List<Double> layerWeights, String criterion, double weight) {
+    this.name = name;
     this.vgg = vgg;
     this.layerWeights = layerWeights.stream().mapToDouble(Double::doubleValue).toArray();
     this.l1 = criterion.equals("l1");
@@ -28,12 +37,39 @@ public final class PerceptualLoss {
     }
   }
 
+  /** The term a {@code PerceptualLoss} section describes, on VGG-19 with the given weights (or random ones). */
+  static PerceptualLoss build(String name, PerceptualConfig p, LossTerms.Context ctx) {
+    List<String> layers = new ArrayList<>(p.layerWeights().keySet());
+    InputGradientGraph vgg;
+    if (p.weights() != null) {
+      vgg = PublishedWeights.vgg19(Path.of(p.weights()), layers, true, p.useInputNorm());
+    } else {
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("layers", layers);
+      options.put("input_norm", p.useInputNorm() ? "torchvision" : "none");
+      vgg = new InputGradientGraph(Architectures.get("vgg19").configuration(options, "train.perceptual_opt"));
+      vgg.init();
+    }
+    return new PerceptualLoss(name, vgg, new ArrayList<>(p.layerWeights().values()), p.criterion(), p.perceptualWeight());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public double weight() {
+    return weight;
+  }
+
   /** The feature extractor. */
   public InputGradientGraph network() {
     return vgg;
   }
 
   /** Loss and dLoss/dSr for SR and HR batches [N, 3, H, W] in [0, 1]. */
+  @Override
   public LossResult compute(INDArray sr, INDArray hr) {
     INDArray[] target = vgg.output(false, hr);
     for (int k = 0; k < target.length; k++) {

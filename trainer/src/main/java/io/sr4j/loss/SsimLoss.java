@@ -6,18 +6,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code 1 - SSIM} as a differentiable training loss, SSIM as Wang et al. define it on [0, 1] images: 11x11 Gaussian
+ * {@code weight * (1 - SSIM)} as a differentiable training loss, SSIM as Wang et al. define it on [0, 1] images: 11x11 Gaussian
  * window (sigma 1.5), C1 = 0.01^2, C2 = 0.03^2, 'valid' filtering, mean over the map, the channels and the batch.
  * The gradient is analytic: with {@code S = A1 A2 / (B1 B2)}, {@code A1 = 2 mu_x mu_y + C1},
  * {@code A2 = 2 s_xy + C2}, {@code B1 = mu_x^2 + mu_y^2 + C1}, {@code B2 = s_xx + s_yy + C2}, the map depends on x
  * through the filtered {@code mu_x = G*x}, {@code E_xx = G*x^2} and {@code E_xy = G*(xy)}, whose derivatives are
  * pulled back through the (transposed) filter.
  */
-public final class SsimLoss implements PixelLoss {
+public final class SsimLoss implements LossTerm {
   private static final int WINDOW = 11;
   private static final double SIGMA = 1.5;
   private static final double C1 = 0.01 * 0.01;
   private static final double C2 = 0.03 * 0.03;
+
+  private final String name;
+  private final double weight;
+
+  public SsimLoss(String name, double weight) {
+    this.name = name;
+    this.weight = weight;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public double weight() {
+    return weight;
+  }
 
   /** [n - 10, n] matrix of 'valid' correlation with the normalised 1-D Gaussian. */
   static INDArray validFilter(int n, DataType type) {
@@ -72,6 +90,6 @@ public final class SsimLoss implements PixelLoss {
     INDArray grad = PlaneMatmul.apply(dMu, ghT, gwT)
         .addi(PlaneMatmul.apply(dExx, ghT, gwT).muli(x).muli(2))
         .addi(PlaneMatmul.apply(dExy, ghT, gwT).muli(y));
-    return new LossResult(value, grad);
+    return new LossResult(value, grad).scaled(weight);
   }
 }

@@ -20,9 +20,7 @@ public final class Ema {
 
   /** A new EMA network that starts from {@code source}'s current weights. */
   public static Ema startingFrom(InputGradientGraph source, double decay) {
-    InputGradientGraph copy = new InputGradientGraph(source.getConfiguration().clone());
-    copy.init(source.params().dup(), false);
-    return new Ema(decay, copy);
+    return new Ema(decay, io.sr4j.nn.Graphs.copyOf(source));
   }
 
   public void update(InputGradientGraph net) {

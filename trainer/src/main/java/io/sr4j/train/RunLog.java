@@ -1,24 +1,21 @@
 package io.sr4j.train;
 
+import io.sr4j.data.BadInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * What a run tells its user: log lines go to {@code train.log} and to the console; on a terminal a progress bar
- * shows iteration, it/s, ETA, the running loss and the last validation value.
+ * What a run tells its user: log lines go to {@code train.log} and to the console. On a terminal the console shows a
+ * progress bar ({@link ProgressDisplay}) and iteration lines go to the file only; otherwise (nohup, cluster jobs)
+ * iteration lines, with an ETA, go to the console too.
  */
 public final class RunLog implements AutoCloseable {
   /** Where console lines go (a CLI's stdout, or nowhere in tests). */
@@ -30,90 +27,87 @@ public final class RunLog implements AutoCloseable {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private final PrintWriter file;
   private final Sink console;
-  private final boolean terminal = System.console() != null;
+  private final boolean terminal;
+  private String lastLine = "";
 
-  public RunLog(Path logFile, Sink console) {
+  public RunLog(Path logFile, Sink console, boolean terminal) {
     try {
       Files.createDirectories(logFile.getParent());
       this.file = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND), true);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new BadInputException(logFile + ": cannot write the run's log (" + e.getMessage() + ")", e);
     }
     this.console = console;
+    this.terminal = terminal;
   }
 
-  public void line(String text) {
-    String stamped = LocalDateTime.now().format(TIME) + " " + text;
-    file.println(stamped);
+  /** Whether the console is a terminal (then a progress bar replaces the iteration lines there). */
+  public boolean terminal() {
+    return terminal;
+  }
+
+  /** Writes a line to train.log (time-stamped) and to the console. */
+  public synchronized void line(String text) {
+    file.println(LocalDateTime.now().format(TIME) + " " + text);
     console.println(text);
+    lastLine = text;
   }
 
-  PrintWriter writer() {
-    return file;
+  /** A line for train.log only (a warning also goes to the console through {@link #line}). */
+  synchronized void fileOnly(String text) {
+    file.println(LocalDateTime.now().format(TIME) + " " + text);
+    lastLine = text;
   }
 
-  void iteration(long done, long total, Map<String, Double> values) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[iter %d/%d]", done, total));
-    for (Map.Entry<String, Double> v : values.entrySet()) {
-      sb.append(String.format(Locale.ROOT, " %s: %.4g", v.getKey(), v.getValue()));
-    }
+  /** The last line logged. */
+  public synchronized String lastLine() {
+    return lastLine;
+  }
+
+  /**
+   * An iteration line: {@code [iter 100/2400] eta 4m12s, 0.105 s/it (data 0.001 s), lr 1.000e-03, epoch 3,
+   * l_pix 2.075e-03, peak 1510 MB}.
+   */
+  void iteration(long done, long total, double etaSeconds, Map<String, Double> values) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[iter %d/%d] eta %s", done, total,
+        duration(etaSeconds)));
+    values.forEach((k, v) -> sb.append(", ").append(switch (k) {
+      case "time_per_iter" -> String.format(Locale.ROOT, "%.3f s/it", v);
+      case "data_time" -> String.format(Locale.ROOT, "(data %.3f s)", v);
+      case "lr" -> String.format(Locale.ROOT, "lr %.3e", v);
+      case "epoch" -> String.format(Locale.ROOT, "epoch %d", v.longValue());
+      case "peak_rss_mb" -> String.format(Locale.ROOT, "peak %.0f MB", v);
+      default -> String.format(Locale.ROOT, "%s %.4e", k, v);
+    }));
+    String text = sb.toString().replace(", (data", " (data");
     if (terminal) {
-      file.println(LocalDateTime.now().format(TIME) + " " + sb);
+      fileOnly(text);
     } else {
-      line(sb.toString());
+      line(text);
     }
   }
 
   void validation(long done, Map<String, Double> values) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[validation %d]", done));
-    for (Map.Entry<String, Double> v : values.entrySet()) {
-      sb.append(String.format(Locale.ROOT, " %s: %.4f", v.getKey(), v.getValue()));
-    }
+    values.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s: %.4f", k, v)));
     line(sb.toString());
   }
 
-  /** A progress display from {@code start} to {@code total} iterations (a bar on terminals, nothing otherwise). */
-  Progress progress(long start, long total) {
-    if (!terminal) {
-      return new Progress(null);
+  /** "1h02m", "4m12s", "38s". */
+  static String duration(double seconds) {
+    if (!Double.isFinite(seconds) || seconds < 0) {
+      return "?";
     }
-    ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
-        .startsFrom(start, Duration.ZERO).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-        .showSpeed().setUnit(" it", 1).build();
-    return new Progress(bar);
+    long s = Math.round(seconds);
+    if (s >= 3600) {
+      return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    }
+    return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
-  /** The progress bar of a run (no-op when not on a terminal). */
-  static final class Progress implements AutoCloseable {
-    private final ProgressBar bar;
-    private String lossText = "";
-    private String valText = "";
-
-    Progress(ProgressBar bar) {
-      this.bar = bar;
-    }
-
-    void step(long done, double loss) {
-      if (bar != null) {
-        lossText = String.format(Locale.ROOT, "loss %.3e", loss);
-        bar.stepTo(done);
-        bar.setExtraMessage(lossText + valText);
-      }
-    }
-
-    void validation(Double value) {
-      if (value != null) {
-        valText = String.format(Locale.ROOT, ", val %.3f", value);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-      }
-    }
+  PrintWriter writer() {
+    return file;
   }
 
   @Override

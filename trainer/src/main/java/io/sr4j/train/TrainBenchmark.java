@@ -1,13 +1,19 @@
 package io.sr4j.train;
 
 import io.sr4j.config.TrainConfig;
+import io.sr4j.loss.AdversarialLoss;
+import io.sr4j.loss.LossTerm;
+import io.sr4j.loss.LossTerms;
+import io.sr4j.loss.PerceptualLoss;
 import io.sr4j.data.train.PatchBatch;
 import io.sr4j.data.train.PatchSource;
 import io.sr4j.data.train.PatchThroughput;
 import io.sr4j.data.train.Prefetcher;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.InputGradientGraph;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -53,21 +59,43 @@ public final class TrainBenchmark {
     return macs;
   }
 
-  public static Result run(TrainConfig cfg, long warmup, long iterations) throws InterruptedException {
+  /** {@code passes} forward-sized passes of {@code graph} per step, fed HR-sized ({@code hrInput}) or LR batches. */
+  record Passes(ComputationGraph graph, String role, int passes, boolean hrInput) {}
+
+  /**
+   * The forward-sized passes a step makes through each network: G forward, input and weight gradients; VGG-19 on HR
+   * and SR plus SR's input gradient (its weight gradient is computed and dropped); D in the G step on HR and on SR
+   * with both gradients, and in its own update on HR and SR with both gradients.
+   */
+  static List<Passes> passes(InputGradientGraph g, List<LossTerm> terms) {
+    List<Passes> out = new ArrayList<>(List.of(new Passes(g, "G", 3, false)));
+    for (LossTerm t : terms) {
+      if (t instanceof PerceptualLoss p) {
+        out.add(new Passes(p.network(), "VGG", 4, true));
+      } else if (t instanceof AdversarialLoss a) {
+        out.add(new Passes(a.discriminator(), "D", 10, true));
+      }
+    }
+    return out;
+  }
+
+  public static Result run(RunPlan plan, long warmup, long iterations) throws InterruptedException {
+    TrainConfig cfg = plan.cfg();
     if (cfg.numThreads() > 0) {
       Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
     }
-    Trainer.Built built = Trainer.buildGenerator(cfg);
-    InputGradientGraph g = new InputGradientGraph(built.conf());
-    g.init();
-    InputGradientGraph d = null;
-    if (cfg.isGan()) {
-      d = new InputGradientGraph(Trainer.buildDiscriminator(cfg));
-      d.init();
+    InputGradientGraph g = plan.newGenerator();
+    InputGradientGraph d = cfg.isGan() ? plan.newDiscriminator() : null;
+    PatchSource source = TrainData.open(cfg.datasets().train(), plan.generatorOptions(), cfg.scale(), cfg.manualSeed(),
+        "datasets.train");
+    List<LossTerm> terms = LossTerms.build(cfg.train().losses(), new LossTerms.Context(cfg, d));
+    DiscriminatorUpdate dUpdate = null;
+    for (LossTerm t : terms) {
+      if (t instanceof AdversarialLoss a) {
+        dUpdate = new DiscriminatorUpdate(a);
+      }
     }
-    PatchSource source = TrainData.open(cfg.datasets().train(), built.options(), cfg.scale(), cfg.manualSeed(), "datasets.train");
-    Trainer.StepSetup setup = Trainer.buildStep(cfg, g, d, null);
-    TrainingStep step = setup.step();
+    TrainStep step = new TrainStep(g, terms, null, dUpdate, cfg.train().netDIters(), cfg.train().netDInitIters());
     double[] seconds = new double[(int) iterations];
     PatchBatch first;
     try (Prefetcher batches = new Prefetcher(source, 0, Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4)) {
@@ -83,11 +111,11 @@ public final class TrainBenchmark {
         seconds[i] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    INDArray lr = PixelStep.lrArray(first);
-    INDArray hr = PixelStep.hrArray(first);
+    INDArray lr = TrainStep.lrArray(first);
+    INDArray hr = TrainStep.hrArray(first);
     Map<String, Double> byNetwork = new java.util.LinkedHashMap<>();
     double flopPerIter = 0;
-    for (Trainer.Passes p : setup.passes()) {
+    for (Passes p : passes(g, terms)) {
       INDArray in = p.hrInput() ? hr : lr;
       Map<String, INDArray> acts = p.graph().feedForward(new INDArray[] {in}, true, true);
       // first layers that skip their input gradient do one pass less
@@ -100,7 +128,7 @@ public final class TrainBenchmark {
     double median = sorted[sorted.length / 2];
     PatchThroughput.Result pipe = PatchThroughput.measure(source, Math.max(1, cfg.datasets().train().numWorkerPerGpu()),
         2, (int) Math.max(4, Math.min(50, iterations)));
-    return new Result(built.card().arch() + " " + built.card().options(), first.n(),
+    return new Result(plan.generator().card().arch() + " " + plan.generator().card().options(), first.n(),
         Arrays.toString(lr.shape()), warmup, iterations, median, flopPerIter / 1e9, flopPerIter / median / 1e9,
         first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads(), byNetwork);
   }

@@ -1,138 +1,157 @@
 package io.sr4j.train;
 
-import io.sr4j.arch.Architecture;
-import io.sr4j.arch.Architectures;
-import io.sr4j.arch.GeneratorOptions;
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.GeneratorFiles;
 import io.sr4j.ckpt.ModelCard;
-import io.sr4j.config.ConfigException;
-import io.sr4j.config.ConfigLoader;
+import io.sr4j.config.LossTermConfig;
+import io.sr4j.config.PerceptualConfig;
 import io.sr4j.config.TrainConfig;
+import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
+import io.sr4j.data.train.PatchBatch;
 import io.sr4j.data.train.PatchSource;
 import io.sr4j.data.train.Prefetcher;
-import io.sr4j.infer.NetworkUpscaler;
-import io.sr4j.loss.PixelLoss;
+import io.sr4j.loss.AdversarialLoss;
+import io.sr4j.loss.LossTerm;
+import io.sr4j.loss.LossTerms;
 import io.sr4j.nn.InputGradientGraph;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains a generator from a {@link TrainConfig}: builds the network, the data pipeline, validation and
- * checkpointing in {@code <experiments_root>/<name>/}, optionally resumes, then runs the steps. Outputs: the
- * {@code checkpoints/}, {@code models/net_g_final.zip} (and {@code net_g_ema_final.zip}), {@code metrics.jsonl},
- * {@code metrics.csv}, plots, {@code visualization/}, {@code train.log} and the resolved {@code config.yml}.
+ * Trains a generator from a {@link RunPlan}: builds (or restores) the networks, the loss terms and the data
+ * pipeline, then runs the steps; everything else (loss log, validation, best and checkpoint policies, progress,
+ * status file, reports, ablation bookkeeping) is a {@link TrainingListener}. Outputs in the run folder: checkpoints/,
+ * models/net_g_final.zip (and net_g_ema_final.zip), metrics.jsonl/.csv, plots, visualization/, status.json,
+ * train.log and the resolved config.yml.
  */
 public final class Trainer {
-  /** How the run ended. */
-  public record Result(Path runDir, long iterations, Map<String, Double> lastValidation, TrainingState state) {}
+  /** How the run ended; {@code trainedNow} iterations were trained by this call. */
+  public record Result(Path runDir, long iterations, long trainedNow, Map<String, Double> lastValidation,
+      TrainingState state, String stopReason) {}
 
+  private final RunPlan plan;
   private final TrainConfig cfg;
-  private final String configYaml;
-  private final Path runDir;
-  private final RunLog log;
+  private final RunLog.Sink console;
+  private final boolean terminal;
+  private final List<TrainingListener> extra = new ArrayList<>();
 
-  public Trainer(TrainConfig cfg, RunLog.Sink console) {
-    this.cfg = cfg;
-    this.configYaml = ConfigLoader.toYaml(cfg);
-    this.runDir = Path.of(cfg.path().experimentsRoot()).resolve(cfg.name());
-    this.log = new RunLog(runDir.resolve("train.log"), console);
+  /** {@code terminal}: the console is a terminal (a progress bar then replaces the periodic lines). */
+  public Trainer(RunPlan plan, RunLog.Sink console, boolean terminal) {
+    this.plan = plan;
+    this.cfg = plan.cfg();
+    this.console = console;
+    this.terminal = terminal;
   }
 
-  public Path runDir() {
-    return runDir;
+  /** A trainer whose console is not a terminal. */
+  public Trainer(RunPlan plan, RunLog.Sink console) {
+    this(plan, console, false);
   }
 
-  /** The configured generator, its options and card (checked against {@code scale}). */
-  static Built buildGenerator(TrainConfig cfg) {
-    Architecture<?> arch = Architectures.get(cfg.networkG().type());
-    Object options = arch.options(cfg.networkG().options(), "network_g");
-    if (!(options instanceof GeneratorOptions g)) {
-      throw new ConfigException("network_g.type: " + arch.name() + " is not an SR generator");
+  /** Adds listeners after the standard ones (they see validation, best and checkpoint results of the same step). */
+  public Trainer listen(TrainingListener... listeners) {
+    extra.addAll(Arrays.asList(listeners));
+    return this;
+  }
+
+  /**
+   * Runs the training. {@code resume}: null (fresh run; refuses a run folder that already holds checkpoints),
+   * "auto" (newest good checkpoint of this run; a new run if there is none yet) or a checkpoint path.
+   */
+  public Result run(String resume) {
+    if (cfg.numThreads() > 0) {
+      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
     }
-    if (g.upscale() != cfg.scale()) {
-      throw new ConfigException("network_g.scale: " + g.upscale() + " does not match scale " + cfg.scale());
-    }
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    ComputationGraphConfiguration conf = ((Architecture) arch).configuration((Record) options);
-    Optimizers.apply(conf, cfg.train().optimG(), cfg.train().scheduler(), cfg.train().warmupIter(), "train.optim_g");
-    seed(conf, cfg.manualSeed());
-    String how = cfg.isGan() ? cfg.modelType() + " run " + cfg.name() : "run " + cfg.name();
-    ModelCard card = ModelCard.of(arch.name(), cfg.networkG().options(), "trained with sr4j, " + how, null, "raw");
-    return new Built(conf, g, card);
-  }
-
-  record Built(ComputationGraphConfiguration conf, GeneratorOptions options, ModelCard card) {}
-
-  /** The configured discriminator's graph configuration, with optim_d and the shared scheduler applied. */
-  static ComputationGraphConfiguration buildDiscriminator(TrainConfig cfg) {
-    Architecture<?> arch = Architectures.get(cfg.networkD().type());
-    Object options = arch.options(cfg.networkD().options(), "network_d");
-    if (options instanceof GeneratorOptions) {
-      throw new ConfigException("network_d.type: " + arch.name() + " is a generator, not a discriminator");
-    }
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    ComputationGraphConfiguration conf = ((Architecture) arch).configuration((Record) options);
-    io.sr4j.config.OptimizerConfig optD = cfg.train().optimD() != null ? cfg.train().optimD() : cfg.train().optimG();
-    Optimizers.apply(conf, optD, cfg.train().scheduler(), cfg.train().warmupIter(), "train.optim_d");
-    seed(conf, cfg.manualSeed() + 1);
-    return conf;
-  }
-
-  private static void seed(ComputationGraphConfiguration conf, long seed) {
-    conf.getDefaultConfiguration().setSeed(seed);
-    for (var v : conf.getVertices().values()) {
-      if (v instanceof LayerVertex lv) {
-        lv.getLayerConf().setSeed(seed);
+    Path runDir = plan.runDir();
+    RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
+    RunCheckpoints.Restored restored = checkpoints.restoreFor(resume, plan); // before any file is written
+    try (RunLog log = new RunLog(runDir.resolve("train.log"), console, terminal)) {
+      checkpoints.reportTo(log);
+      Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
+      String bestKey = validation.isEmpty() ? null : validation.bestKey();
+      boolean higher = bestKey == null || validation.higherIsBetter(bestKey);
+      TrainingRun run = start(restored, bestKey, log);
+      MetricsLog metrics = new MetricsLog(runDir, run.iteration());
+      List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressDisplay(), new LossWindow(metrics),
+          new ValidationHook(validation, metrics), new BestTracker(bestKey, higher), new CheckpointPolicy(checkpoints),
+          new StatusFile(runDir, higher)));
+      listeners.addAll(extra);
+      run.listenedBy(listeners);
+      writeConfig(runDir);
+      TrainStep step = step(run);
+      PatchSource source = TrainData.open(cfg.datasets().train(), plan.generatorOptions(), cfg.scale(),
+          cfg.manualSeed(), "datasets.train");
+      log.line("data: " + source.describe());
+      loop(run, step, source, listeners);
+      writeFinalModels(run);
+      if (run.state().bestValue() != null) {
+        log.line(String.format(Locale.ROOT, "best %s %.4f at iteration %d", run.state().bestKey(),
+            run.state().bestValue(), run.state().bestIteration()));
       }
+      log.line((run.stopReason() != null ? "stopped (" + run.stopReason() + ")" : "done") + ": "
+          + runDir.resolve("models").resolve("net_g_final.zip"));
+      return new Result(runDir, run.iteration(), run.iteration() - run.firstIteration(), run.lastValidation(),
+          run.state(), run.stopReason());
     }
   }
 
-  /** The networks and state a run starts from: fresh, pretrained or restored from a checkpoint. */
-  private record Start(InputGradientGraph g, InputGradientGraph d, Ema ema, TrainingState state, StepSetup setup) {}
+  /** The loop: a step, then every listener; until the last iteration or a stop request. */
+  private static void loop(TrainingRun run, TrainStep step, PatchSource source, List<TrainingListener> listeners) {
+    try (Prefetcher batches = new Prefetcher(source, run.iteration(),
+        Math.max(1, run.config().datasets().train().numWorkerPerGpu()), 4)) {
+      listeners.forEach(l -> l.started(run));
+      for (long it = run.iteration(); it < run.totalIterations() && run.stopReason() == null; it++) {
+        long t0 = System.nanoTime();
+        PatchBatch batch = batches.next();
+        long t1 = System.nanoTime();
+        Map<String, Double> losses = step.run(batch, it, source.epochOf(it));
+        run.advance(it + 1);
+        var event = new TrainingListener.StepEvent(it + 1, source.epochOf(it), losses, (t1 - t0) / 1e9,
+            (System.nanoTime() - t1) / 1e9);
+        listeners.forEach(l -> l.stepDone(run, event));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      listeners.forEach(l -> l.finished(run, e));
+      throw new BadInputException("training interrupted", e);
+    } catch (RuntimeException | Error e) {
+      listeners.forEach(l -> l.finished(run, e));
+      throw e;
+    }
+    listeners.forEach(l -> l.finished(run, null));
+  }
 
-  private Start start(Built built, RunCheckpoints checkpoints, String resume, String bestKey) {
-    RunCheckpoints.Restored restored = restoreFrom(resume, checkpoints);
-    String sha = sha256(configYaml);
+  /** The networks and state the run starts from: restored from a checkpoint, or fresh (and maybe pretrained). */
+  private TrainingRun start(RunCheckpoints.Restored restored, String bestKey, RunLog log) {
     InputGradientGraph g;
     InputGradientGraph d = null;
     TrainingState state;
     if (restored != null) {
-      if (!restored.card().arch().equals(built.card().arch()) || !restored.card().options().equals(built.card().options())) {
-        throw new BadInputException(restored.file() + ": its network (" + restored.card().arch() + " "
-            + restored.card().options() + ") differs from network_g of the config");
-      }
       g = restored.generator();
       d = restored.discriminator();
       state = restored.state();
-      if (!sha.equals(state.configSha256())) {
-        log.line("note: the config differs from the one the checkpoint was written with; continuing with the new one");
+      List<String> changed = ConfigDiff.changedKeys(restored.configYaml(), plan.configYaml());
+      if (!changed.isEmpty()) {
+        log.line("note: the config differs from the one the checkpoint was written with in " + changed
+            + "; continuing with the new one");
       }
       log.line("resuming from " + restored.file() + " after iteration " + state.iteration());
     } else {
-      g = new InputGradientGraph(built.conf());
-      g.init();
-      loadPretrained(g, built.card());
-      state = new TrainingState(0, cfg.manualSeed(), bestKey, null, null, sha, null);
+      g = plan.newGenerator();
+      loadPretrained(g, log);
+      state = new TrainingState(0, cfg.manualSeed(), bestKey, null, null, plan.configSha256(), null);
     }
     if (cfg.isGan() && d == null) {
-      d = new InputGradientGraph(buildDiscriminator(cfg));
-      d.init();
+      d = plan.newDiscriminator();
       if (cfg.path().pretrainNetworkD() != null) {
         d.params().assign(Checkpoint.read(Path.of(cfg.path().pretrainNetworkD()), false).network().params());
         log.line("discriminator initialised from " + cfg.path().pretrainNetworkD());
@@ -145,168 +164,52 @@ public final class Trainer {
         ema.network().params().assign(restored.ema());
       }
     }
-    StepSetup setup = buildStep(cfg, g, d, ema);
-    if (setup.vggWeights() != null) {
-      state = new TrainingState(state.iteration(), state.seed(), state.bestKey(), state.bestValue(), state.bestIteration(),
-          state.configSha256(), setup.vggWeights());
-    }
-    log.line(setup.description());
-    return new Start(g, d, ema, state, setup);
+    state = state.withBestKey(bestKey).withVggWeights(vggWeights());
+    log.line("network: " + plan.generator().card().arch() + " " + plan.generator().card().options() + ", "
+        + plan.generator().parameters() + " parameters");
+    return new TrainingRun(plan, g, d, ema, state, log, plan.provenance(RunClock.now()));
   }
 
-  /**
-   * Runs the training. {@code resume}: null (fresh run; refuses a run folder that already holds checkpoints),
-   * "auto" (newest complete checkpoint of this run) or a checkpoint path.
-   */
-  public Result run(String resume) {
-    if (cfg.numThreads() > 0) {
-      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
+  /** The step of the run: its loss terms in config order and, for GAN training, the discriminator's update. */
+  private TrainStep step(TrainingRun run) {
+    Nd4j.getRandom().setSeed(cfg.manualSeed() + 2); // random VGG features of smoke tests, reproducibly
+    List<LossTerm> terms = LossTerms.build(cfg.train().losses(), new LossTerms.Context(cfg, run.discriminator()));
+    for (Map.Entry<String, LossTermConfig> e : cfg.train().losses().entrySet()) {
+      run.log().line("loss " + e.getKey() + ": " + e.getValue().describe());
     }
-    Built built = buildGenerator(cfg);
-    RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
-    Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
-    String bestKey = validation.isEmpty() ? null : validation.bestKey();
-    Start start = start(built, checkpoints, resume, bestKey);
-    InputGradientGraph g = start.g();
-    InputGradientGraph d = start.d();
-    Ema ema = start.ema();
-    TrainingState state = start.state();
-    TrainingStep step = start.setup().step();
-    writeConfig();
-    long total = cfg.train().totalIter();
-    PatchSource source = TrainData.open(cfg.datasets().train(), built.options(), cfg.scale(), state.seed(), "datasets.train");
-    log.line("data: " + source.describe());
-    log.line("network: " + built.card().arch() + " " + built.card().options() + ", "
-        + io.sr4j.arch.ParameterCount.trainable(g) + " parameters");
-    MetricsLog metrics = new MetricsLog(runDir, state.iteration());
-    Map<String, Double> lastVal = Map.of();
-    try (Prefetcher batches = new Prefetcher(source, state.iteration(), Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4);
-        RunLog.Progress progress = log.progress(state.iteration(), total)) {
-      Map<String, double[]> lossSums = new LinkedHashMap<>(); // name -> {sum, count}
-      int windowSteps = 0;
-      long windowStart = System.nanoTime();
-      for (long it = state.iteration(); it < total; it++) {
-        long done = it + 1;
-        Map<String, Double> stepLosses = step.run(batches.next(), it, source.epochOf(it));
-        for (Map.Entry<String, Double> l : stepLosses.entrySet()) {
-          double[] acc = lossSums.computeIfAbsent(l.getKey(), k -> new double[2]);
-          acc[0] += l.getValue();
-          acc[1]++;
-        }
-        windowSteps++;
-        progress.step(done, stepLosses.values().iterator().next());
-        if (done % cfg.logger().printFreq() == 0 || done == total) {
-          double secondsPerIter = (System.nanoTime() - windowStart) / 1e9 / windowSteps;
-          Map<String, Double> values = new LinkedHashMap<>();
-          for (Map.Entry<String, double[]> l : lossSums.entrySet()) {
-            values.put(l.getKey(), l.getValue()[0] / l.getValue()[1]);
-          }
-          values.put("lr", LrSchedule.of(cfg.train().scheduler(), cfg.train().optimG().lr(), cfg.train().warmupIter()).at(it));
-          values.put("epoch", (double) source.epochOf(it));
-          values.put("time_per_iter", secondsPerIter);
-          metrics.log(done, values);
-          log.iteration(done, total, values);
-          lossSums.clear();
-          windowSteps = 0;
-          windowStart = System.nanoTime();
-        }
-        state = state.withIteration(done);
-        boolean validate = !validation.isEmpty() && (done % cfg.val().valFreq() == 0 || done == total);
-        boolean improved = false;
-        if (validate) {
-          InputGradientGraph evalNet = ema == null ? g : ema.network();
-          lastVal = validation.run(new NetworkUpscaler(evalNet, built.card(), cfg.name()), done);
-          metrics.log(done, lastVal);
-          metrics.plot();
-          log.validation(done, lastVal);
-          progress.validation(lastVal.get(bestKey));
-          Double value = lastVal.get(bestKey);
-          TrainingState next = value == null ? state : state.withCandidate(value, done);
-          improved = next != state;
-          state = next;
-        }
-        if (done % cfg.logger().saveCheckpointFreq() == 0 || done == total || improved) {
-          Path saved = checkpoints.save(g, built.card(), state, configYaml, ema, d);
-          if (improved) {
-            checkpoints.markBest(saved);
-          }
-        }
+    DiscriminatorUpdate dUpdate = null;
+    for (LossTerm t : terms) {
+      if (t instanceof AdversarialLoss a) {
+        dUpdate = new DiscriminatorUpdate(a);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BadInputException("training interrupted", e);
     }
-    metrics.plot();
-    writeFinalModels(g, ema, built.card(), state.iteration());
-    if (state.bestValue() != null) {
-      log.line(String.format(Locale.ROOT, "best %s %.4f at iteration %d", state.bestKey(), state.bestValue(),
-          state.bestIteration()));
-    }
-    log.line("done: " + runDir.resolve("models").resolve("net_g_final.zip"));
-    log.close();
-    return new Result(runDir, state.iteration(), lastVal, state);
+    return new TrainStep(run.generator(), terms, run.ema(), dUpdate, cfg.train().netDIters(), cfg.train().netDInitIters());
   }
 
-  /**
-   * The step a config trains with; what its perceptual loss uses (null, a VGG weights file or "random"); and, for
-   * counting FLOPs, every network the step runs with how many passes of its forward size it makes per step.
-   */
-  record StepSetup(TrainingStep step, String vggWeights, String description, List<Passes> passes) {}
-
-  /** {@code passes} forward-sized passes of {@code graph} per step, fed HR-sized ({@code hrInput}) or LR batches. */
-  record Passes(ComputationGraph graph, String role, int passes, boolean hrInput) {}
-
-  static StepSetup buildStep(TrainConfig cfg, InputGradientGraph g, InputGradientGraph d, Ema ema) {
-    if (!cfg.isGan()) {
-      return new StepSetup(new PixelStep(g, PixelLoss.from(cfg.train().pixelOpt()), ema), null,
-          "loss: " + cfg.train().pixelOpt().type() + " x " + cfg.train().pixelOpt().lossWeight(),
-          List.of(new Passes(g, "G", 3, false)));
-    }
-    GanParts parts = GanParts.build(cfg);
-    GanStep step = new GanStep(g, d, cfg.train().pixelOpt() == null ? null : PixelLoss.from(cfg.train().pixelOpt()),
-        parts.perceptual(), parts.gan(), cfg.relativisticGan(), ema, cfg.train().netDIters(), cfg.train().netDInitIters());
-    List<Passes> passes = new java.util.ArrayList<>();
-    passes.add(new Passes(g, "G", 3, false));
-    if (parts.perceptual() != null) {
-      passes.add(new Passes(parts.perceptual().network(), "VGG", 4, true)); // HR forward, SR forward + 2 backward
-    }
-    // G step: D(hr), D(sr) + backward; D step: [D(sr) for the mean], D(hr) + backward, D(sr) + backward
-    passes.add(new Passes(d, "D", cfg.relativisticGan() ? 11 : 10, true));
-    return new StepSetup(step, parts.vggWeights(), parts.description(), passes);
-  }
-
-  private RunCheckpoints.Restored restoreFrom(String resume, RunCheckpoints checkpoints) {
-    if (resume == null) {
-      if (!checkpoints.list().isEmpty()) {
-        throw new BadInputException(runDir + ": this run already has checkpoints; continue it with --resume auto, "
-            + "or give the run another name (name: ... or --set name=...)");
+  /** What the perceptual loss uses (recorded in checkpoints): its weights file, "random", or null. */
+  private String vggWeights() {
+    for (LossTermConfig c : cfg.train().losses().values()) {
+      if (c instanceof PerceptualConfig p) {
+        return p.randomWeights() ? "random" : p.weights();
       }
-      return null;
     }
-    if (resume.equals("auto")) {
-      RunCheckpoints.Restored r = checkpoints.latest(log.writer()).orElse(null);
-      if (r == null) {
-        log.line("no checkpoint in " + checkpoints.dir() + " yet; starting a new run");
-      }
-      return r;
-    }
-    return RunCheckpoints.restore(Path.of(resume));
+    return null;
   }
 
-  private void loadPretrained(InputGradientGraph g, ModelCard card) {
+  private void loadPretrained(InputGradientGraph g, RunLog log) {
     String file = cfg.path().pretrainNetworkG();
     if (file == null) {
       return;
     }
     Checkpoint.Loaded pre = GeneratorFiles.load(Path.of(file), cfg.scale(), cfg.path().paramKeyG(), null, Map.of());
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> from = pre.network().paramTable();
+    Map<String, INDArray> from = pre.network().paramTable();
     int copied = 0;
-    for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : g.paramTable().entrySet()) {
-      org.nd4j.linalg.api.ndarray.INDArray src = from.get(e.getKey());
-      boolean fits = src != null && java.util.Arrays.equals(src.shape(), e.getValue().shape());
+    for (Map.Entry<String, INDArray> e : g.paramTable().entrySet()) {
+      INDArray src = from.get(e.getKey());
+      boolean fits = src != null && Arrays.equals(src.shape(), e.getValue().shape());
       if (!fits && cfg.path().strictLoadG()) {
         throw new BadInputException(file + ": parameter " + e.getKey() + (src == null ? " is missing" : " has shape "
-            + java.util.Arrays.toString(src.shape()) + ", the network needs " + java.util.Arrays.toString(e.getValue().shape()))
+            + Arrays.toString(src.shape()) + ", the network needs " + Arrays.toString(e.getValue().shape()))
             + " (set path.strict_load_g: false to load only what matches)");
       }
       if (fits) {
@@ -317,29 +220,26 @@ public final class Trainer {
     log.line("loaded " + copied + " of " + g.paramTable().size() + " parameter arrays from " + file);
   }
 
-  private void writeConfig() {
+  private void writeConfig(Path runDir) {
+    Path file = runDir.resolve("config.yml");
     try {
       Files.createDirectories(runDir);
-      io.sr4j.data.AtomicFiles.writeString(runDir.resolve("config.yml"), configYaml);
+      AtomicFiles.writeString(file, plan.configYaml());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")", e);
     }
   }
 
-  private void writeFinalModels(InputGradientGraph g, Ema ema, ModelCard card, long iteration) {
-    Path models = runDir.resolve("models");
-    Checkpoint.write(models.resolve("net_g_final.zip"), g, card.withProvenance(card.source(), iteration, "raw"), false, Map.of());
-    if (ema != null) {
-      Checkpoint.write(models.resolve("net_g_ema_final.zip"), ema.network(),
-          card.withProvenance(card.source(), iteration, "ema"), false, Map.of());
-    }
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static void writeFinalModels(TrainingRun run) {
+    Path models = run.runDir().resolve("models");
+    ModelCard card = run.generatorCard();
+    Map<String, byte[]> entries = Checkpoint.runEntries(run.plan().configYaml(),
+        run.provenance().writtenAt(RunClock.now()));
+    Checkpoint.write(models.resolve("net_g_final.zip"), run.generator(),
+        card.withProvenance(card.source(), run.iteration(), "raw"), false, entries);
+    if (run.ema() != null) {
+      Checkpoint.write(models.resolve("net_g_ema_final.zip"), run.ema().network(),
+          card.withProvenance(card.source(), run.iteration(), "ema"), false, entries);
     }
   }
 }

@@ -77,7 +77,7 @@ class GanAndPerceptualLossTest {
     Nd4j.getRandom().setSeed(9);
     vgg.params().assign(Nd4j.rand(DataType.DOUBLE, vgg.params().shape()).subi(0.5).muli(0.3));
     for (String criterion : List.of("l1", "l2")) {
-      PerceptualLoss loss = new PerceptualLoss(vgg, List.of(1.0, 0.5), criterion, 2.0);
+      PerceptualLoss loss = new PerceptualLoss("percep", vgg, List.of(1.0, 0.5), criterion, 2.0);
       INDArray sr = Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 4);
       INDArray hr = Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 4);
       LossResult r = loss.compute(sr, hr);

@@ -34,7 +34,7 @@ class PixelLossGradientTest {
   @ParameterizedTest(name = "{0} {1} x{2}")
   @MethodSource("losses")
   void analyticGradientMatchesFiniteDifferences(String type, String reduction, double weight) {
-    PixelLoss loss = PixelLoss.from(new LossConfig(type, weight, reduction, 1e-3));
+    LossTerm loss = LossTerms.build("pixel_opt", new LossConfig(type, weight, reduction, 1e-3), null);
     INDArray pred = random(1, 2, 2, 13, 12);
     INDArray target = random(2, 2, 2, 13, 12);
     LossResult r = loss.compute(pred, target);
@@ -61,12 +61,12 @@ class PixelLossGradientTest {
   void valuesMatchTheirDefinitions() {
     INDArray a = Nd4j.createFromArray(new double[] {0.0, 0.5, 1.0, 0.25}).reshape(1, 1, 2, 2);
     INDArray b = Nd4j.createFromArray(new double[] {0.5, 0.5, 0.0, 0.75}).reshape(1, 1, 2, 2);
-    assertEquals((0.5 + 0 + 1 + 0.5) / 4, PixelLoss.from(new LossConfig("L1Loss", 1.0, "mean", null)).compute(a, b).value(), 1e-12);
-    assertEquals((0.25 + 0 + 1 + 0.25) / 4, PixelLoss.from(new LossConfig("MSELoss", 1.0, "mean", null)).compute(a, b).value(), 1e-12);
+    assertEquals((0.5 + 0 + 1 + 0.5) / 4, LossTerms.build("pixel_opt", new LossConfig("L1Loss", 1.0, "mean", null), null).compute(a, b).value(), 1e-12);
+    assertEquals((0.25 + 0 + 1 + 0.25) / 4, LossTerms.build("pixel_opt", new LossConfig("MSELoss", 1.0, "mean", null), null).compute(a, b).value(), 1e-12);
     double eps = 1e-2;
     double ch = (Math.sqrt(0.25 + eps) + Math.sqrt(eps) + Math.sqrt(1 + eps) + Math.sqrt(0.25 + eps)) / 4;
-    assertEquals(ch, PixelLoss.from(new LossConfig("CharbonnierLoss", 1.0, "mean", eps)).compute(a, b).value(), 1e-12);
-    assertEquals(3 * 2.0, PixelLoss.from(new LossConfig("L1Loss", 3.0, "sum", null)).compute(a, b).value(), 1e-12);
+    assertEquals(ch, LossTerms.build("pixel_opt", new LossConfig("CharbonnierLoss", 1.0, "mean", eps), null).compute(a, b).value(), 1e-12);
+    assertEquals(3 * 2.0, LossTerms.build("pixel_opt", new LossConfig("L1Loss", 3.0, "sum", null), null).compute(a, b).value(), 1e-12);
   }
 
   /** The SSIM loss is 1 - SSIM with the evaluation metric's definition (on [0,1] instead of [0,255] data). */
@@ -74,10 +74,10 @@ class PixelLossGradientTest {
   void ssimLossAgreesWithTheEvaluationMetric() {
     INDArray x = random(4, 1, 1, 20, 17);
     INDArray y = x.add(random(5, 1, 1, 20, 17).muli(0.2)).divi(1.2);
-    double loss = new SsimLoss().compute(x, y).value();
+    double loss = new SsimLoss("ssim", 1).compute(x, y).value();
     double ssim = Ssim.of(x.reshape(340).mul(255).toDoubleVector(), y.reshape(340).mul(255).toDoubleVector(), 17, 20, 255);
     assertEquals(1 - ssim, loss, 1e-10);
     assertTrue(loss > 0.01);
-    assertEquals(0, new SsimLoss().compute(x, x).value(), 1e-12);
+    assertEquals(0, new SsimLoss("ssim", 1).compute(x, x).value(), 1e-12);
   }
 }

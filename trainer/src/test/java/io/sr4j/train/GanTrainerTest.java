@@ -54,7 +54,7 @@ class GanTrainerTest {
 
   private static Trainer.Result train(TrainConfig cfg, String resume) {
     List<String> lines = new ArrayList<>();
-    return new Trainer(cfg, lines::add).run(resume);
+    return new Trainer(RunSetup.prepare(cfg, RunSetup.Source.of(null, List.of()), resume), lines::add).run(resume);
   }
 
   private static Map<?, ?> logged(Path runDir, long iter) throws IOException {

@@ -48,7 +48,7 @@ class TrainerTest {
 
   private static Trainer.Result train(TrainConfig cfg, String resume) {
     List<String> lines = new ArrayList<>();
-    return new Trainer(cfg, lines::add).run(resume);
+    return new Trainer(RunSetup.prepare(cfg, RunSetup.Source.of(null, List.of()), resume), lines::add).run(resume);
   }
 
   private static INDArray finalParams(Path runDir, String file) {

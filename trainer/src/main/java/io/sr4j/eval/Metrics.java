@@ -1,0 +1,56 @@
+package io.sr4j.eval;
+
+import io.sr4j.config.MetricConfig;
+import io.sr4j.data.BadInputException;
+import io.sr4j.data.metrics.FidelityProtocol;
+import io.sr4j.data.metrics.MetricChannel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Metrics from a config's {@code val.metrics} entries or from the names the command line takes. */
+public final class Metrics {
+  /** The names {@link #named} knows. */
+  public static final List<String> NAMES = List.of("psnr", "ssim", "niqe");
+
+  private Metrics() {}
+
+  /** The metric of one {@code val.metrics} entry named {@code key}, for SR factor {@code scale}. */
+  public static Metric from(String key, MetricConfig c, int scale) {
+    int border = c.cropBorder() == null ? scale : c.cropBorder();
+    return switch (c.type()) {
+      case MetricConfig.NIQE -> new NiqeMetric(key, border);
+      default -> new FidelityMetric(key,
+          new FidelityProtocol(c.testYChannel() ? MetricChannel.Y : MetricChannel.RGB, border),
+          c.type().equals(MetricConfig.PSNR));
+    };
+  }
+
+  /** Every entry of {@code val.metrics}, in order. */
+  public static Map<String, Metric> from(Map<String, MetricConfig> configs, int scale) {
+    Map<String, Metric> out = new LinkedHashMap<>();
+    configs.forEach((k, c) -> out.put(k, from(k, c, scale)));
+    return out;
+  }
+
+  /** Metrics by name (psnr, ssim, niqe) on {@code channel} with {@code borderPx} cropped. */
+  public static Map<String, Metric> named(List<String> names, MetricChannel channel, int borderPx) {
+    Map<String, Metric> out = new LinkedHashMap<>();
+    FidelityProtocol protocol = new FidelityProtocol(channel, borderPx);
+    for (String n : names) {
+      out.put(n, switch (n) {
+        case "psnr" -> new FidelityMetric(n, protocol, true);
+        case "ssim" -> new FidelityMetric(n, protocol, false);
+        case "niqe" -> new NiqeMetric(n, borderPx);
+        default -> throw new BadInputException("unknown metric '" + n + "', expected some of " + NAMES);
+      });
+    }
+    return out;
+  }
+
+  /** True when every full-reference metric measures the Y channel (the SRCNN luma pipeline then applies). */
+  public static boolean allOnY(Map<String, Metric> metrics) {
+    return metrics.values().stream()
+        .allMatch(m -> !(m instanceof FidelityMetric f) || f.protocol().channel() == MetricChannel.Y);
+  }
+}

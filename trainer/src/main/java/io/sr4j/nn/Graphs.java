@@ -1,0 +1,53 @@
+package io.sr4j.nn;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The only ways the project binds a graph to a parameter array, by intent:
+ * <ul>
+ *   <li>{@link #initialised}: a new trainable graph whose weights come from the configured initialisers, drawn from a
+ *       random stream seeded with the given seed (so two processes start from the same weights);</li>
+ *   <li>{@link #owning}: a trainable graph that takes ownership of a parameter array (read from a file, computed);</li>
+ *   <li>{@link #copyOf}: a trainable graph with its own copy of another graph's weights (the EMA);</li>
+ *   <li>{@link #inferenceView}: the same parameter array as a trained graph, with DL4J's inference workspaces on,
+ *       so that each activation is freed as soon as the layers reading it have run (the training graph, which must
+ *       run without workspaces to hand input gradients back, would keep all of them: gigabytes for RRDBNet nb=23
+ *       even on a 128 px tile); it sees every later update of the trained weights.</li>
+ * </ul>
+ */
+public final class Graphs {
+  private Graphs() {}
+
+  /** A new graph with freshly initialised weights, reproducible from {@code seed}. */
+  public static InputGradientGraph initialised(ComputationGraphConfiguration conf, long seed) {
+    InputGradientGraph g = new InputGradientGraph(conf);
+    Nd4j.getRandom().setSeed(seed);
+    g.init();
+    return g;
+  }
+
+  /** A graph that uses {@code params} (not copied) as its parameter array; nothing else may hold it. */
+  public static InputGradientGraph owning(ComputationGraphConfiguration conf, INDArray params) {
+    InputGradientGraph g = new InputGradientGraph(conf);
+    g.init(params, false);
+    return g;
+  }
+
+  /** A graph of {@code net}'s configuration with its own copy of {@code net}'s weights. */
+  public static InputGradientGraph copyOf(ComputationGraph net) {
+    return owning(net.getConfiguration().clone(), net.params().dup());
+  }
+
+  /** {@code net}'s weights (shared, not copied) in a graph that runs inference with workspaces. */
+  public static ComputationGraph inferenceView(ComputationGraph net) {
+    ComputationGraphConfiguration conf = net.getConfiguration().clone();
+    conf.setInferenceWorkspaceMode(WorkspaceMode.ENABLED);
+    ComputationGraph view = new ComputationGraph(conf);
+    view.init(net.params(), false);
+    return view;
+  }
+}

@@ -1,0 +1,52 @@
+package io.sr4j.train;
+
+import io.sr4j.loss.AdversarialLoss;
+import io.sr4j.loss.GanLoss;
+import io.sr4j.loss.LossResult;
+import io.sr4j.nn.InputGradientGraph;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The discriminator's update in a GAN step (the SR batch detached from G), as BasicSR backpropagates it: D(hr) with
+ * the real half of the loss, then D(sr) with the fake half, both parameter gradients summed, then D's optimizer.
+ * The relativistic form needs the mean of D(sr) before D(hr)'s loss: when the generator's step ran, its adversarial
+ * term already computed exactly that (same weights, same batch), so D runs four forward passes per step, not five.
+ */
+public final class DiscriminatorUpdate {
+  private final InputGradientGraph d;
+  private final GanLoss gan;
+  private final AdversarialLoss generatorTerm;
+
+  public DiscriminatorUpdate(AdversarialLoss generatorTerm) {
+    this.d = generatorTerm.discriminator();
+    this.gan = generatorTerm.gan();
+    this.generatorTerm = generatorTerm;
+  }
+
+  /** D's update on the detached SR batch {@code fake} and the HR batch; returns D's losses and mean logits. */
+  Map<String, Double> run(INDArray fake, INDArray hr, long iteration, long epoch) {
+    Double fromGenerator = generatorTerm.takeFakeMean();
+    double fakeMean = !gan.relativistic() ? 0
+        : fromGenerator != null ? fromGenerator : d.output(true, fake)[0].meanNumber().doubleValue();
+    INDArray realLogits = d.forwardTrain(hr)[0];
+    double realMean = realLogits.meanNumber().doubleValue();
+    LossResult lReal = gan.discriminatorReal(realLogits, fakeMean);
+    INDArray realGrad = d.backpropWithInputGradients(lReal.gradient()).parameters().gradient().dup();
+    INDArray fakeLogits = d.forwardTrain(fake)[0];
+    double fakeOut = fakeLogits.meanNumber().doubleValue();
+    LossResult lFake = gan.discriminatorFake(fakeLogits, realMean);
+    Gradient dGrad = d.backpropWithInputGradients(lFake.gradient()).parameters();
+    dGrad.gradient().addi(realGrad);
+    Map<String, Double> losses = new LinkedHashMap<>();
+    losses.put("l_d_real", lReal.value());
+    losses.put("l_d_fake", lFake.value());
+    losses.put("out_d_real", realMean);
+    losses.put("out_d_fake", fakeOut);
+    TrainStep.checkFinite(losses, iteration);
+    TrainStep.apply(d, dGrad, iteration, epoch);
+    return losses;
+  }
+}
