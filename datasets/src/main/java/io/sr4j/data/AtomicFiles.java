@@ -28,8 +28,9 @@ public final class AtomicFiles {
     try {
       writeAtomically(target, writer);
     } catch (IOException e) {
-      String message = String.valueOf(e.getMessage());
-      throw message.contains(target.getFileName().toString()) ? e : new IOException(target + ": " + message, e);
+      // a plain IOException ("No space left on device") says nothing of the file; subclasses carry their own meaning
+      boolean unnamed = e.getClass() == IOException.class && !String.valueOf(e.getMessage()).contains(target.toString());
+      throw unnamed ? new IOException(target + ": " + e.getMessage(), e) : e;
     }
   }
 

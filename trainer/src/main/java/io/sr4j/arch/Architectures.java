@@ -26,7 +26,7 @@ public final class Architectures {
   public static Architecture<?> get(String name) {
     Architecture<?> a = BY_NAME.get(name);
     if (a == null) {
-      String closest = io.sr4j.config.ConfigLoader.closest(name, BY_NAME.keySet(), s -> s);
+      String closest = io.sr4j.data.Suggestions.closest(name, BY_NAME.keySet());
       throw new BadInputException("unknown architecture '" + name + "'"
           + (closest == null ? "" : "; did you mean " + closest + "?") + " (registered: "
           + String.join(", ", BY_NAME.keySet()) + ")");

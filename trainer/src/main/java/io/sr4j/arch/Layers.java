@@ -3,7 +3,10 @@ package io.sr4j.arch;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.KaimingNormalScaled;
 import io.sr4j.nn.TorchDefaultInit;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -85,6 +88,31 @@ final class Layers {
   static BatchNormalization batchNorm(long channels) {
     return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
         .useLogStd(false).activation(IDENTITY).build();
+  }
+
+  /** Conv (no bias when followed by BN) then BN and activation, as the discriminators stack them; returns the output. */
+  static String convBn(GraphBuilder g, String conv, String bn, String in, int k, int stride, int pad, long nIn,
+      long nOut, boolean batchNorm, IActivation act) {
+    if (batchNorm) {
+      g.addLayer(conv, conv(k, stride, pad, nIn, nOut, IDENTITY, torchDefault(), false), in);
+      return batchNormThen(g, bn, nOut, act, conv);
+    }
+    g.addLayer(conv, conv(k, stride, pad, nIn, nOut, act, torchDefault(), true), in);
+    return conv;
+  }
+
+  /**
+   * The discriminators' head: {@code hidden} = dense(nIn -> width) + LeakyReLU 0.2 on {@code in}, then
+   * {@code logit} = dense(width -> 1), the graph's output (logits; the sigmoid is in the loss); for a
+   * {@code sizePx} x {@code sizePx} input of {@code channels} planes.
+   */
+  static ComputationGraphConfiguration denseHead(GraphBuilder g, String in, long nIn, String hidden, int width,
+      String logit, int sizePx, int channels) {
+    g.addLayer(hidden, new DenseLayer.Builder().nIn(nIn).nOut(width).activation(leakyRelu(0.2))
+        .weightInit(torchDefault()).build(), in);
+    g.addLayer(logit, new DenseLayer.Builder().nIn(width).nOut(1).activation(IDENTITY)
+        .weightInit(torchDefault()).build(), hidden);
+    return g.setOutputs(logit).setInputTypes(InputType.convolutional(sizePx, sizePx, channels)).build();
   }
 
   /** Adds {@code name} = BN of {@code in}, then {@code name + ".act"} = {@code act} unless it is the identity. */

@@ -25,7 +25,7 @@ import org.nd4j.linalg.activations.IActivation;
  * PyTorch's default. Ablations: {@code batch_norm: true} adds BN after every dense-block convolution;
  * {@code block_type: resblock} replaces each RRDB by a plain residual block (conv-ReLU-conv plus identity, no BN).
  */
-public final class RrdbNet implements Architecture<RrdbNet.Options> {
+public final class RrdbNet extends BaseArchitecture<RrdbNet.Options> {
   private static final double LRELU_SLOPE = 0.2;
 
   /** Options; keys as BasicSR's RRDBNet plus res_scale, init_scale, batch_norm, block_type (rrdb or resblock). */
@@ -61,19 +61,9 @@ public final class RrdbNet implements Architecture<RrdbNet.Options> {
     }
   }
 
-  @Override
-  public String name() {
-    return "rrdbnet";
-  }
-
-  @Override
-  public String description() {
-    return "ESRGAN RRDBNet generator (residual-in-residual dense blocks, no BN), x2/x3/x4";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public RrdbNet() {
+    super("rrdbnet", "ESRGAN RRDBNet generator (residual-in-residual dense blocks, no BN), x2/x3/x4",
+        Options.class);
   }
 
   @Override

@@ -29,7 +29,7 @@ import org.nd4j.linalg.activations.IActivation;
  *       input added to the output. Layers: conv_first, body.N.{conv1,conv2}, upconv1, upconv2, conv_hr, conv_last.
  * </ul>
  */
-public final class SrResNet implements Architecture<SrResNet.Options> {
+public final class SrResNet extends BaseArchitecture<SrResNet.Options> {
   private static final double MSR_LRELU_SLOPE = 0.1;
 
   /** Options; keys scale, num_in_ch, num_out_ch, num_feat, num_block, batch_norm, style. */
@@ -69,19 +69,9 @@ public final class SrResNet implements Architecture<SrResNet.Options> {
     }
   }
 
-  @Override
-  public String name() {
-    return "srresnet";
-  }
-
-  @Override
-  public String description() {
-    return "SRResNet / SRGAN generator (PixelShuffle upsampling; BN switchable; BasicSR MSRResNet layout)";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public SrResNet() {
+    super("srresnet", "SRResNet / SRGAN generator (PixelShuffle upsampling; BN switchable; BasicSR MSRResNet layout)",
+        Options.class);
   }
 
   @Override

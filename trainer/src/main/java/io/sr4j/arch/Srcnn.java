@@ -19,7 +19,7 @@ import org.nd4j.linalg.activations.IActivation;
  * <p>Padding: {@code valid} (training as in the paper; the output is smaller than the input by f1+f2+f3-3),
  * {@code same} (zero padding) or {@code replicate} (edge padding, how the released MATLAB weights are applied).
  */
-public final class Srcnn implements Architecture<Srcnn.Options> {
+public final class Srcnn extends BaseArchitecture<Srcnn.Options> {
   /** Options; keys num_in_ch, kernel_sizes, num_feat, padding, init_std, scale. */
   public record Options(Integer scale, Integer numInCh, List<Integer> kernelSizes, List<Integer> numFeat, String padding,
       Double initStd) implements GeneratorOptions {
@@ -61,19 +61,9 @@ public final class Srcnn implements Architecture<Srcnn.Options> {
     }
   }
 
-  @Override
-  public String name() {
-    return "srcnn";
-  }
-
-  @Override
-  public String description() {
-    return "SRCNN f1-f2-f3 (9-1-5, 9-3-5, 9-5-5) on the bicubic-upscaled Y (or RGB) image";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public Srcnn() {
+    super("srcnn", "SRCNN f1-f2-f3 (9-1-5, 9-3-5, 9-5-5) on the bicubic-upscaled Y (or RGB) image",
+        Options.class);
   }
 
   @Override

@@ -4,8 +4,6 @@ import io.sr4j.config.Check;
 import io.sr4j.config.InvalidValue;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
@@ -14,7 +12,7 @@ import org.nd4j.linalg.activations.IActivation;
  * conv7, BN (bn1..bn7) after all but the first, LeakyReLU 0.2; dense1 (1024) + LeakyReLU; dense2 (1). Outputs
  * logits (the sigmoid is in the loss).
  */
-public final class SrganDiscriminator implements Architecture<SrganDiscriminator.Options> {
+public final class SrganDiscriminator extends BaseArchitecture<SrganDiscriminator.Options> {
   /** Options; keys num_in_ch, num_feat, input_size, batch_norm. */
   public record Options(Integer numInCh, Integer numFeat, Integer inputSize, Boolean batchNorm) implements DiscriminatorOptions {
     public Options {
@@ -33,19 +31,9 @@ public final class SrganDiscriminator implements Architecture<SrganDiscriminator
     }
   }
 
-  @Override
-  public String name() {
-    return "srgan_d";
-  }
-
-  @Override
-  public String description() {
-    return "SRGAN paper discriminator (8 convs, dense 1024, dense 1)";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public SrganDiscriminator() {
+    super("srgan_d", "SRGAN paper discriminator (8 convs, dense 1024, dense 1)",
+        Options.class);
   }
 
   @Override
@@ -59,14 +47,10 @@ public final class SrganDiscriminator implements Architecture<SrganDiscriminator
     for (int i = 1; i < 8; i++) {
       long out = (long) nf << (i / 2);
       int stride = i % 2 == 1 ? 2 : 1;
-      x = Vgg128Discriminator.convBn(g, "conv" + i, "bn" + i, x, 3, stride, 1, in, out, o.batchNorm(), lrelu);
+      x = Layers.convBn(g, "conv" + i, "bn" + i, x, 3, stride, 1, in, out, o.batchNorm(), lrelu);
       in = out;
     }
     int side = o.inputSize() / 16;
-    g.addLayer("dense1", new DenseLayer.Builder().nIn(8L * nf * side * side).nOut(1024).activation(lrelu)
-        .weightInit(Layers.torchDefault()).build(), x);
-    g.addLayer("dense2", new DenseLayer.Builder().nIn(1024).nOut(1).activation(Layers.IDENTITY)
-        .weightInit(Layers.torchDefault()).build(), "dense1");
-    return g.setOutputs("dense2").setInputTypes(InputType.convolutional(o.inputSize(), o.inputSize(), o.numInCh())).build();
+    return Layers.denseHead(g, x, 8L * nf * side * side, "dense1", 1024, "dense2", o.inputSize(), o.numInCh());
   }
 }

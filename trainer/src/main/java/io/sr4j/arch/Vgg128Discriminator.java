@@ -3,8 +3,6 @@ package io.sr4j.arch;
 import io.sr4j.config.Check;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
@@ -14,7 +12,7 @@ import org.nd4j.linalg.activations.IActivation;
  * channels nf, 2nf, 4nf, 8nf, 8nf; linear1 (8nf*(size/32)^2 -> 100) + LeakyReLU, linear2 (100 -> 1). Outputs logits.
  * {@code batch_norm: false} drops the BN layers and gives those convolutions biases.
  */
-public final class Vgg128Discriminator implements Architecture<Vgg128Discriminator.Options> {
+public final class Vgg128Discriminator extends BaseArchitecture<Vgg128Discriminator.Options> {
   /** Options; keys num_in_ch, num_feat, batch_norm, input_size (128 as ESRGAN; any multiple of 32). */
   public record Options(Integer numInCh, Integer numFeat, Boolean batchNorm, Integer inputSize) implements DiscriminatorOptions {
     public Options {
@@ -33,19 +31,9 @@ public final class Vgg128Discriminator implements Architecture<Vgg128Discriminat
     }
   }
 
-  @Override
-  public String name() {
-    return "vgg128";
-  }
-
-  @Override
-  public String description() {
-    return "ESRGAN VGG-style discriminator for 128x128 patches (input_size and BN switchable)";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public Vgg128Discriminator() {
+    super("vgg128", "ESRGAN VGG-style discriminator for 128x128 patches (input_size and BN switchable)",
+        Options.class);
   }
 
   @Override
@@ -60,27 +48,12 @@ public final class Vgg128Discriminator implements Architecture<Vgg128Discriminat
     for (int stage = 0; stage < 5; stage++) {
       long out = channels[stage];
       if (stage > 0) {
-        x = convBn(g, "conv" + stage + "_0", "bn" + stage + "_0", x, 3, 1, 1, in, out, o.batchNorm(), lrelu);
+        x = Layers.convBn(g, "conv" + stage + "_0", "bn" + stage + "_0", x, 3, 1, 1, in, out, o.batchNorm(), lrelu);
       }
-      x = convBn(g, "conv" + stage + "_1", "bn" + stage + "_1", x, 4, 2, 1, out, out, o.batchNorm(), lrelu);
+      x = Layers.convBn(g, "conv" + stage + "_1", "bn" + stage + "_1", x, 4, 2, 1, out, out, o.batchNorm(), lrelu);
       in = out;
     }
     long side = o.inputSize() / 32;
-    g.addLayer("linear1", new DenseLayer.Builder().nIn(8L * nf * side * side).nOut(100).activation(lrelu)
-        .weightInit(Layers.torchDefault()).build(), x);
-    g.addLayer("linear2", new DenseLayer.Builder().nIn(100).nOut(1).activation(Layers.IDENTITY)
-        .weightInit(Layers.torchDefault()).build(), "linear1");
-    return g.setOutputs("linear2").setInputTypes(InputType.convolutional(o.inputSize(), o.inputSize(), o.numInCh())).build();
-  }
-
-  /** Conv (no bias when followed by BN) then BN and activation; returns the output vertex. */
-  static String convBn(GraphBuilder g, String conv, String bn, String in, int k, int stride, int pad, long nIn,
-      long nOut, boolean batchNorm, IActivation act) {
-    if (batchNorm) {
-      g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, Layers.IDENTITY, Layers.torchDefault(), false), in);
-      return Layers.batchNormThen(g, bn, nOut, act, conv);
-    }
-    g.addLayer(conv, Layers.conv(k, stride, pad, nIn, nOut, act, Layers.torchDefault(), true), in);
-    return conv;
+    return Layers.denseHead(g, x, 8L * nf * side * side, "linear1", 100, "linear2", o.inputSize(), o.numInCh());
   }
 }

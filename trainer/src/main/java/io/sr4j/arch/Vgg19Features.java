@@ -22,7 +22,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
  * {@code 255 x - mean} with mean (123.68, 116.779, 103.939) in RGB order (the BGR channel order of those weights is
  * folded into conv1_1 when they are imported); {@code none}.
  */
-public final class Vgg19Features implements Architecture<Vgg19Features.Options> {
+public final class Vgg19Features extends BaseArchitecture<Vgg19Features.Options> {
   /** Convolutions per block of VGG-19. */
   private static final int[] CONVS_PER_BLOCK = {2, 2, 4, 4, 4};
   private static final int[] CHANNELS = {64, 128, 256, 512, 512};
@@ -66,19 +66,9 @@ public final class Vgg19Features implements Architecture<Vgg19Features.Options> 
     return beforeActivation ? layer : layer.replace("conv", "relu");
   }
 
-  @Override
-  public String name() {
-    return "vgg19";
-  }
-
-  @Override
-  public String description() {
-    return "VGG-19 feature extractor (named layers conv1_1..conv5_4, before or after ReLU, ImageNet input norm)";
-  }
-
-  @Override
-  public Class<Options> optionsType() {
-    return Options.class;
+  public Vgg19Features() {
+    super("vgg19", "VGG-19 feature extractor (named layers conv1_1..conv5_4, before or after ReLU, ImageNet input norm)",
+        Options.class);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sr4j.cli;
 
+import io.sr4j.loss.LossBenchmark;
 import io.sr4j.nn.ConvBenchmark;
 import io.sr4j.nn.ConvBenchmarkResult;
 import java.io.PrintWriter;
@@ -14,14 +15,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure speed: 'sr bench conv' (one convolution layer), 'sr bench train' (a training step).",
-    subcommands = {BenchCommand.Conv.class, BenchTrainCommand.class})
+    description = "Measure speed: 'sr bench conv' (one convolution layer), 'sr bench train' (a training step), "
+        + "'sr bench loss' (loss terms by route).",
+    subcommands = {BenchCommand.Conv.class, BenchTrainCommand.class, BenchCommand.Loss.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: conv or train");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: conv, train or loss");
   }
 
   @Command(
@@ -57,6 +59,47 @@ final class BenchCommand implements Runnable {
       out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "FastConv2D (oneDNN ops)", r.fastMedianSeconds(), r.fastGflops());
       out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "ConvolutionLayer (stock)", r.stockMedianSeconds(), r.stockGflops());
       out.printf(Locale.ROOT, "speed-up: %.1fx%n", r.speedup());
+      if (json != null) {
+        JsonOutput.write(json, r);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "loss",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time loss terms (value + gradient per call) by route: Charbonnier hand-written and as a SameDiff graph,",
+        "next to L1, SSIM and the autodiff-only GradientLoss, on random float batches."
+      })
+  static final class Loss implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--shape", defaultValue = "16,3,128,128", split = ",", paramLabel = "N,C,H,W",
+        description = "Batch shape. Default: ${DEFAULT-VALUE} (BasicSR's HR batch).")
+    long[] shape;
+
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed calls per term. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "15", paramLabel = "N", description = "Timed calls per term (median). Default: ${DEFAULT-VALUE}.")
+    int iters;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+      if (shape.length != 4 || java.util.Arrays.stream(shape).anyMatch(d -> d < 1 || d > 4096) || warmup < 0 || iters < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "need --shape N,C,H,W with sizes in 1..4096, --warmup >= 0 and --iters >= 1");
+      }
+      LossBenchmark.Result r = LossBenchmark.run(shape, warmup, iters);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "loss terms on float %s, %d timed calls each%n", r.shape(), r.iterations());
+      out.printf(Locale.ROOT, "%-36s %14s%n", "term", "median ms/call");
+      r.medianSeconds().forEach((k, v) -> out.printf(Locale.ROOT, "%-36s %14.2f%n", k, v * 1000));
       if (json != null) {
         JsonOutput.write(json, r);
       }

@@ -6,6 +6,7 @@ import io.sr4j.ckpt.GeneratorFiles;
 import io.sr4j.ckpt.NetworkInterpolation;
 import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
+import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.metrics.MetricChannel;
 import io.sr4j.eval.CropGrid;
@@ -175,16 +176,10 @@ final class InterpolateCommand implements Callable<Integer> {
   }
 
   private Path outputFile(BigDecimal value) {
-    String name = "interp_" + stem(a) + "_" + stem(b) + "_alpha" + value.toPlainString() + ".zip";
+    String name = "interp_" + ImageFiles.stem(a) + "_" + ImageFiles.stem(b) + "_alpha" + value.toPlainString() + ".zip";
     if (output == null) {
       return Path.of(name);
     }
     return Files.isDirectory(output) || output.toString().endsWith("/") ? output.resolve(name) : output;
-  }
-
-  private static String stem(Path p) {
-    String n = p.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot < 0 ? n : n.substring(0, dot);
   }
 }

@@ -1,5 +1,6 @@
 package io.sr4j.cli;
 
+import io.sr4j.config.ConfigLoader;
 import io.sr4j.train.RunPlan;
 import io.sr4j.train.RunSetup;
 import io.sr4j.train.Trainer;
@@ -42,13 +43,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunPlan plan = RunSetup.prepare(config, overrides, resume);
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
+      RunPlan plan = RunSetup.plan(ConfigLoader.load(config, overrides), RunSetup.Source.of(config, overrides), resume);
       plan.describe().forEach(out::println);
       out.println("dry run: the config is valid; nothing was built or written");
       return 0;
     }
+    RunPlan plan = RunSetup.prepare(config, overrides, resume);
     Trainer.Result r = new Trainer(plan, line -> {
       out.println(line);
       out.flush();

@@ -77,7 +77,7 @@ final class UpscaleCommand implements Callable<Integer> {
     boolean terminal = System.console() != null;
     try (ProgressBar filesBar = terminal && files.size() > 1 ? bar("images", files.size()) : null) {
       for (Path f : files) {
-        Path target = outDir == null ? output : outDir.resolve(stem(f) + ".png");
+        Path target = outDir == null ? output : outDir.resolve(ImageFiles.stem(f) + ".png");
         Image lr = ImageFiles.read(f);
         Image sr;
         if (tile > 0) {
@@ -124,11 +124,5 @@ final class UpscaleCommand implements Callable<Integer> {
       }
     }
     return -1;
-  }
-
-  private static String stem(Path f) {
-    String n = f.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot < 0 ? n : n.substring(0, dot);
   }
 }

@@ -23,6 +23,14 @@ public final class Check {
     return v;
   }
 
+  public static int intInRange(String key, Integer value, int min, int max, int fallback) {
+    int v = value == null ? fallback : value;
+    if (v < min || v > max) {
+      throw new InvalidValue(key, v, "an integer in [" + min + ", " + max + "]");
+    }
+    return v;
+  }
+
   public static long longAtLeast(String key, Long value, long min, long fallback) {
     long v = value == null ? fallback : value;
     if (v < min) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.sr4j.data.Suggestions;
 import io.sr4j.loss.LossTerms;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Reads YAML configs into immutable records with strict validation: unknown keys (with the closest known key
@@ -45,6 +45,9 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  /** Configs are small; anything larger is not one (and is not read into memory). */
+  private static final long MAX_CONFIG_BYTES = 1 << 20;
 
   private ConfigLoader() {}
 
@@ -66,9 +69,15 @@ public final class ConfigLoader {
   public static ObjectNode readTree(Path file) {
     JsonNode node;
     try {
+      if (Files.size(file) > MAX_CONFIG_BYTES) {
+        throw new ConfigException(file + ": " + Files.size(file) + " bytes is not a config (at most "
+            + MAX_CONFIG_BYTES + " bytes of YAML)");
+      }
       node = MAPPER.readTree(Files.readString(file));
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such config file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(file + ": not a text file (a config is UTF-8 YAML)");
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + ": not valid YAML (" + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
@@ -117,7 +126,14 @@ public final class ConfigLoader {
   public static <T> T bind(JsonNode tree, Class<T> type, String source) {
     checkKeys(tree, MAPPER.constructType(type), "", source);
     try {
-      return MAPPER.treeToValue(tree, type);
+      T bound = MAPPER.treeToValue(tree, type);
+      if (bound instanceof TrainConfig c && tree.get("train") instanceof ObjectNode train) {
+        // Jackson collects the loss sections in a HashMap: restore the file's order (it is the order of the terms)
+        List<String> order = new ArrayList<>();
+        train.fieldNames().forEachRemaining(order::add);
+        return type.cast(c.withTrain(c.train().withLossOrder(order)));
+      }
+      return bound;
     } catch (JsonProcessingException e) {
       throw explain(source, e);
     }
@@ -189,7 +205,7 @@ public final class ConfigLoader {
         t = extraType;
       }
       if (t == null) {
-        String closest = closest(key, known.keySet(), Function.identity());
+        String closest = Suggestions.closest(key, known.keySet());
         throw new ConfigException(source + ": " + join(path, key) + ": unknown key"
             + (closest == null ? "" : "; did you mean " + closest + "?") + " (allowed here: " + String.join(", ", known.keySet())
             + (extra == null ? "" : ", or " + extra.meaning()) + ")");
@@ -211,7 +227,7 @@ public final class ConfigLoader {
         known.add(String.valueOf(k));
       }
       known.sort(null);
-      String closest = closest(u.getPropertyName(), known, Function.identity());
+      String closest = Suggestions.closest(u.getPropertyName(), known);
       String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) + "." : "";
       return new ConfigException(source + ": " + parent + u.getPropertyName() + ": unknown key"
           + (closest == null ? "" : "; did you mean " + closest + "?") + " (allowed here: " + String.join(", ", known) + ")");
@@ -266,39 +282,5 @@ public final class ConfigLoader {
       }
     }
     return sb.toString();
-  }
-
-  /** The candidate closest to {@code word} by edit distance, if it is close enough to be a likely typo. */
-  public static <T> String closest(String word, Collection<T> candidates, Function<T, String> name) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (T c : candidates) {
-      String n = name.apply(c);
-      int d = editDistance(word.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = n;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, word.length() / 3) ? best : null;
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -29,20 +29,31 @@ public record DatasetConfig(
   public static final String SRCNN_SUBIMAGES = "SRCNNSubImageDataset";
 
   public DatasetConfig {
-    name = name == null ? datarootGt : name;
-    type = Check.oneOf("type", type, PAIRED, List.of(PAIRED, SRCNN_SUBIMAGES));
     Check.required("dataroot_gt", datarootGt);
+    name = name == null ? java.nio.file.Path.of(datarootGt).normalize().getFileName().toString() : name;
+    if (!name.matches("[A-Za-z0-9_.-]+") || name.equals(".") || name.equals("..")) {
+      throw new InvalidValue("name", "'" + name + "'", "letters, digits, '_', '-' and '.' (it names metric keys and "
+          + "sample folders)");
+    }
+    type = Check.oneOf("type", type, PAIRED, List.of(PAIRED, SRCNN_SUBIMAGES));
     color = Check.oneOf("color", color, "rgb", List.of("rgb", "y"));
     useHflip = useHflip == null || useHflip;
     useRot = useRot == null || useRot;
-    datasetEnlargeRatio = Check.intAtLeast("dataset_enlarge_ratio", datasetEnlargeRatio, 1, 1);
-    batchSizePerGpu = Check.intAtLeast("batch_size_per_gpu", batchSizePerGpu, 1, 16);
-    numWorkerPerGpu = Check.intAtLeast("num_worker_per_gpu", numWorkerPerGpu, 0, 2);
-    subImageSize = Check.intAtLeast("sub_image_size", subImageSize, 8, 33);
-    subImageStride = Check.intAtLeast("sub_image_stride", subImageStride, 1, 14);
-    memoryBudgetMb = Check.intAtLeast("memory_budget_mb", memoryBudgetMb, 0, 4096);
+    datasetEnlargeRatio = Check.intInRange("dataset_enlarge_ratio", datasetEnlargeRatio, 1, 1_000_000, 1);
+    batchSizePerGpu = Check.intInRange("batch_size_per_gpu", batchSizePerGpu, 1, 65_536, 16);
+    numWorkerPerGpu = Check.intInRange("num_worker_per_gpu", numWorkerPerGpu, 0, 64, 2);
+    subImageSize = Check.intInRange("sub_image_size", subImageSize, 8, 1024, 33);
+    subImageStride = Check.intInRange("sub_image_stride", subImageStride, 1, 1024, 14);
+    memoryBudgetMb = Check.intInRange("memory_budget_mb", memoryBudgetMb, 0, 1 << 24, 4096);
     if (gtSize != null) {
-      Check.intAtLeast("gt_size", gtSize, 4, 0);
+      Check.intInRange("gt_size", gtSize, 4, 8192, 0);
+    }
+    // one batch is one array: its element count must fit an int, and stay far from exhausting memory
+    long side = gtSize != null ? gtSize : subImageSize;
+    long elements = (long) batchSizePerGpu * 3 * side * side;
+    if (elements > (1L << 28)) {
+      throw new InvalidValue("batch_size_per_gpu", batchSizePerGpu, "a batch of at most 2^28 values (1 GB of float): "
+          + batchSizePerGpu + " x 3 x " + side + " x " + side + " is " + elements);
     }
   }
 

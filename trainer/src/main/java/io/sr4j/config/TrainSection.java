@@ -47,6 +47,14 @@ public record TrainSection(
     return losses;
   }
 
+  /** This section with its loss sections in the order of {@code keys} (the file's order; binding loses it). */
+  TrainSection withLossOrder(java.util.List<String> keys) {
+    Map<String, LossTermConfig> ordered = new LinkedHashMap<>();
+    keys.stream().filter(losses::containsKey).forEach(k -> ordered.put(k, losses.get(k)));
+    losses.forEach(ordered::putIfAbsent);
+    return new TrainSection(optimG, optimD, scheduler, totalIter, warmupIter, emaDecay, netDIters, netDInitIters, ordered);
+  }
+
   /** The adversarial term's config, or null. */
   public GanConfig ganOpt() {
     for (LossTermConfig c : losses.values()) {

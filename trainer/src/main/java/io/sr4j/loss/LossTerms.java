@@ -1,18 +1,17 @@
 package io.sr4j.loss;
 
-import io.sr4j.config.ConfigLoader;
 import io.sr4j.config.GanConfig;
 import io.sr4j.config.InvalidValue;
 import io.sr4j.config.LossConfig;
 import io.sr4j.config.LossTermConfig;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.config.TrainConfig;
+import io.sr4j.data.Suggestions;
 import io.sr4j.nn.InputGradientGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The registry of loss terms: each {@code type} a {@code train.<name>_opt} section may name, the config record the
@@ -74,7 +73,7 @@ public final class LossTerms {
         return e.getValue().configType();
       }
     }
-    String closest = ConfigLoader.closest(type, REGISTRY.keySet(), Function.identity());
+    String closest = Suggestions.closest(type, REGISTRY.keySet());
     throw new InvalidValue("type", "'" + type + "'", (closest == null ? "" : closest + "? ") + "one of " + types());
   }
 

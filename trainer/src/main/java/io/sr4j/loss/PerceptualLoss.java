@@ -3,6 +3,7 @@ package io.sr4j.loss;
 import io.sr4j.arch.Architectures;
 import io.sr4j.ckpt.PublishedWeights;
 import io.sr4j.config.PerceptualConfig;
+import io.sr4j.nn.Graphs;
 import io.sr4j.nn.InputGradientGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +48,9 @@ public final class PerceptualLoss implements LossTerm {
       Map<String, Object> options = new LinkedHashMap<>();
       options.put("layers", layers);
       options.put("input_norm", p.useInputNorm() ? "torchvision" : "none");
-      vgg = new InputGradientGraph(Architectures.get("vgg19").configuration(options, "train.perceptual_opt"));
-      vgg.init();
+      // random features (smoke tests), reproducible from the run's seed
+      vgg = Graphs.initialised(Architectures.get("vgg19").configuration(options, "train.perceptual_opt"),
+          ctx.run().manualSeed() + 2);
     }
     return new PerceptualLoss(name, vgg, new ArrayList<>(p.layerWeights().values()), p.criterion(), p.perceptualWeight());
   }

@@ -1,6 +1,6 @@
 package io.sr4j.loss;
 
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -8,13 +8,16 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A loss term written as a SameDiff graph: a subclass states the scalar loss of placeholders {@code sr} and
- * {@code hr} ([N, C, H, W], any size) with ND4J's autodiff ops, and gets dLoss/dSr from SameDiff's reverse mode.
- * The graph is built once per data type (float in training, double in gradient checks) and reused. This route costs
- * graph execution overhead per call (see the README's loss-term section for measured numbers); a term on a hot path
- * can implement {@link LossTerm} with a hand-written gradient instead.
+ * A loss term written as a SameDiff graph: a subclass states the scalar loss of {@code sr} and {@code hr}
+ * ([N, C, H, W]) with ND4J's autodiff ops, and gets dLoss/dSr from SameDiff's reverse mode. SameDiff differentiates
+ * with respect to variables, not placeholders, so {@code sr} is a variable whose array is the prediction of each call
+ * and {@code hr} a placeholder; the graph is built once per data type and batch shape (training has one shape; float
+ * in training, double in gradient checks) and reused. This route costs graph execution overhead per call
+ * ({@code sr bench loss} measures it; the README gives numbers); a term on a hot path can implement {@link LossTerm}
+ * with a hand-written gradient instead.
  */
 public abstract class SameDiffLossTerm implements LossTerm {
   private static final String SR = "sr";
@@ -23,7 +26,7 @@ public abstract class SameDiffLossTerm implements LossTerm {
 
   private final String name;
   private final double weight;
-  private final Map<DataType, SameDiff> graphs = new EnumMap<>(DataType.class);
+  private final Map<String, SameDiff> graphs = new HashMap<>(); // by data type and shape
 
   protected SameDiffLossTerm(String name, double weight) {
     this.name = name;
@@ -43,11 +46,11 @@ public abstract class SameDiffLossTerm implements LossTerm {
     return weight;
   }
 
-  private SameDiff graph(DataType type) {
-    return graphs.computeIfAbsent(type, t -> {
+  private SameDiff graph(DataType type, long[] shape) {
+    return graphs.computeIfAbsent(type + java.util.Arrays.toString(shape), k -> {
       SameDiff sd = SameDiff.create();
-      SDVariable sr = sd.placeHolder(SR, t, -1, -1, -1, -1);
-      SDVariable hr = sd.placeHolder(HR, t, -1, -1, -1, -1);
+      SDVariable sr = sd.var(SR, Nd4j.zeros(type, shape));
+      SDVariable hr = sd.placeHolder(HR, type, shape);
       SDVariable loss = define(sd, sr, hr).rename(LOSS);
       sd.setLossVariables(loss);
       return sd;
@@ -60,8 +63,9 @@ public abstract class SameDiffLossTerm implements LossTerm {
       throw new IllegalArgumentException(name + ": needs two [N, C, H, W] arrays of the same shape, got "
           + java.util.Arrays.toString(sr.shape()) + " and " + java.util.Arrays.toString(hr.shape()));
     }
-    OutAndGrad r = graph(sr.dataType()).calculateGradientsAndOutputs(Map.of(SR, sr, HR, hr.castTo(sr.dataType())),
-        List.of(LOSS), List.of(SR));
+    SameDiff sd = graph(sr.dataType(), sr.shape());
+    sd.getVariable(SR).setArray(sr);
+    OutAndGrad r = sd.calculateGradientsAndOutputs(Map.of(HR, hr.castTo(sr.dataType())), List.of(LOSS), List.of(SR));
     double value = r.getOutputs().get(LOSS).getDouble(0);
     INDArray grad = r.getGradients().get(SR).dup();
     return new LossResult(value, grad).scaled(weight);

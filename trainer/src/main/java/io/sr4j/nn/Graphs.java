@@ -2,9 +2,9 @@ package io.sr4j.nn;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The only ways the project binds a graph to a parameter array, by intent:
@@ -22,10 +22,19 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Graphs {
   private Graphs() {}
 
-  /** A new graph with freshly initialised weights, reproducible from {@code seed}. */
+  /**
+   * A new graph with freshly initialised weights, reproducible from {@code seed}: DL4J seeds the random stream of
+   * the initialisers from the configuration's seed when it initialises a graph, so the seed is set there (and on
+   * every layer, which keeps it in the saved configuration).
+   */
   public static InputGradientGraph initialised(ComputationGraphConfiguration conf, long seed) {
+    conf.getDefaultConfiguration().setSeed(seed);
+    for (var v : conf.getVertices().values()) {
+      if (v instanceof LayerVertex lv) {
+        lv.getLayerConf().setSeed(seed);
+      }
+    }
     InputGradientGraph g = new InputGradientGraph(conf);
-    Nd4j.getRandom().setSeed(seed);
     g.init();
     return g;
   }

@@ -2,9 +2,9 @@ package io.sr4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sr4j.data.AtomicFiles;
+import io.sr4j.data.BadInputException;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +39,7 @@ public final class MetricsLog {
     try {
       Files.createDirectories(dir);
       List<String> kept = new ArrayList<>();
+      StringBuilder rows = new StringBuilder("iter,key,value\n");
       if (Files.exists(jsonl)) {
         for (String line : Files.readAllLines(jsonl)) {
           Map<?, ?> entry = JSON.readValue(line, Map.class);
@@ -46,19 +47,18 @@ public final class MetricsLog {
           if (iter <= resumedAt) {
             kept.add(line);
             remember(entry);
+            entry.forEach((k, v) -> {
+              if (!k.equals("iter") && v instanceof Number n) {
+                rows.append(csvRow(iter, (String) k, n.doubleValue()));
+              }
+            });
           }
         }
       }
       AtomicFiles.writeString(jsonl, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
-      StringBuilder rows = new StringBuilder("iter,key,value\n");
-      for (Map.Entry<String, TreeMap<Long, Double>> s : series.entrySet()) {
-        for (Map.Entry<Long, Double> p : s.getValue().entrySet()) {
-          rows.append(csvRow(p.getKey(), s.getKey(), p.getValue()));
-        }
-      }
       AtomicFiles.writeString(csv, rows.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new BadInputException(dir + ": cannot write the metrics log (" + e.getMessage() + ")", e);
     }
   }
 
@@ -89,7 +89,7 @@ public final class MetricsLog {
         c.write(csvRow(iter, v.getKey(), v.getValue()));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new BadInputException(jsonl + ": cannot append (" + e.getMessage() + ")", e);
     }
   }
 
@@ -135,7 +135,7 @@ public final class MetricsLog {
         }
       });
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new BadInputException(dir.resolve(file) + ": cannot write (" + e.getMessage() + ")", e);
     }
   }
 }

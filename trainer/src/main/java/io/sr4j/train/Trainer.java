@@ -172,7 +172,6 @@ public final class Trainer {
 
   /** The step of the run: its loss terms in config order and, for GAN training, the discriminator's update. */
   private TrainStep step(TrainingRun run) {
-    Nd4j.getRandom().setSeed(cfg.manualSeed() + 2); // random VGG features of smoke tests, reproducibly
     List<LossTerm> terms = LossTerms.build(cfg.train().losses(), new LossTerms.Context(cfg, run.discriminator()));
     for (Map.Entry<String, LossTermConfig> e : cfg.train().losses().entrySet()) {
       run.log().line("loss " + e.getKey() + ": " + e.getValue().describe());

@@ -47,8 +47,12 @@ class EvaluateCommandTest {
         "--json", json.toString());
     assertEquals(0, r.exit(), r.err());
     JsonNode root = new ObjectMapper().readTree(json.toFile());
-    assertEquals(List.of("model", "scale", "channel", "border", "images", "mean"), fieldNames(root));
+    assertEquals(List.of("model", "scale", "hr", "lr", "synthesis", "channel", "border", "metrics", "images", "mean"),
+        fieldNames(root));
     assertEquals("bicubic", root.get("model").asText());
+    assertTrue(root.get("hr").asText().contains("Set5"), root.get("hr").asText());
+    assertTrue(root.get("lr").isNull());
+    assertEquals("rgb8", root.get("synthesis").asText());
     assertEquals(4, root.get("scale").asInt());
     assertEquals("rgb", root.get("channel").asText());
     assertEquals(4, root.get("border").asInt());

@@ -144,10 +144,4 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, List.of())).getMessage()
         .contains("no such config file"));
   }
-
-  @Test
-  void closestKeyIgnoresFarAwayWords() {
-    assertEquals("gt_size", ConfigLoader.closest("gt_sise", List.of("gt_size", "use_rot"), s -> s));
-    assertEquals(null, ConfigLoader.closest("banana", List.of("gt_size", "use_rot"), s -> s));
-  }
 }

@@ -307,6 +307,13 @@ public final class ImageFiles {
   }
 
   /** Lower-case extension without the dot ("" when there is none). */
+  /** The file name without its extension. */
+  public static String stem(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
   public static String extension(Path path) {
     String name = path.getFileName().toString();
     int dot = name.lastIndexOf('.');

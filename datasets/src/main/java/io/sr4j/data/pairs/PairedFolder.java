@@ -62,7 +62,7 @@ public final class PairedFolder {
   }
 
   private static Path findLrPartner(Path hrFile, Path lrDir, int scale) {
-    String stem = stem(hrFile);
+    String stem = ImageFiles.stem(hrFile);
     List<String> tried = new ArrayList<>();
     for (String candidate : List.of(stem + "x" + scale, stem)) {
       for (String ext : List.of(ImageFiles.extension(hrFile), "png", "jpg", "jpeg", "bmp")) {
@@ -77,13 +77,6 @@ public final class PairedFolder {
     }
     throw new BadInputException(hrFile + ": no LR partner in " + lrDir + " (looked for "
         + String.join(", ", tried.subList(0, 2)) + ")");
-  }
-
-  /** The file name without its extension. */
-  public static String stem(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? name : name.substring(0, dot);
   }
 
   public int size() {
@@ -113,7 +106,7 @@ public final class PairedFolder {
 
   /** Sample names: HR file names without extension. */
   public List<String> names() {
-    return hrFiles.stream().map(PairedFolder::stem).toList();
+    return hrFiles.stream().map(ImageFiles::stem).toList();
   }
 
   public Path hrFile(int index) {
@@ -132,7 +125,7 @@ public final class PairedFolder {
   public PairedSample load(int index) {
     Path hrFile = hrFiles.get(index);
     Image hr = ImageFiles.read(hrFile);
-    String name = stem(hrFile);
+    String name = ImageFiles.stem(hrFile);
     if (lrFiles == null) {
       return synthesize(name, hr, scale, synthesis, hrFile);
     }

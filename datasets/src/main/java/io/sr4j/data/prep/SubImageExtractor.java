@@ -74,7 +74,7 @@ public final class SubImageExtractor {
 
   /** The file's name without extension and without a DIV2K scale suffix ({@code 0001x4.png} -> {@code 0001}). */
   public static String sourceStem(Path file) {
-    return SCALE_SUFFIX.matcher(PairedFolder.stem(file)).replaceFirst("");
+    return SCALE_SUFFIX.matcher(ImageFiles.stem(file)).replaceFirst("");
   }
 
   /** Cuts every image of {@code inputDir} into {@code outputDir} (which must be empty or absent). */

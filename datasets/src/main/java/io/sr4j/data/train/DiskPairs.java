@@ -68,7 +68,7 @@ final class DiskPairs implements PairStore {
       String identity = hrFile.toAbsolutePath().normalize() + "\n" + Files.size(hrFile) + "\n"
           + Files.getLastModifiedTime(hrFile).toMillis() + "\n" + scale;
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return PairedFolder.stem(hrFile) + "x" + scale + "-" + HexFormat.of().formatHex(digest, 0, 8) + ".png";
+      return ImageFiles.stem(hrFile) + "x" + scale + "-" + HexFormat.of().formatHex(digest, 0, 8) + ".png";
     } catch (IOException e) {
       throw new BadInputException(hrFile + ": cannot read (" + e.getMessage() + ")", e);
     } catch (NoSuchAlgorithmException e) {

@@ -131,7 +131,7 @@ public final class RandomPatchSource implements PatchSource {
       return folder.load(i);
     }
     Path hrFile = folder.hrFile(i);
-    return PairedFolder.synthesize(PairedFolder.stem(hrFile), ByteImage.of(ImageFiles.read(hrFile)).toImage(),
+    return PairedFolder.synthesize(ImageFiles.stem(hrFile), ByteImage.of(ImageFiles.read(hrFile)).toImage(),
         folder.scale(), LrSynthesis.RGB8, hrFile);
   }
 

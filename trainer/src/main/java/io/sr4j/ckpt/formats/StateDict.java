@@ -2,7 +2,6 @@ package io.sr4j.ckpt.formats;
 
 import io.sr4j.data.BadInputException;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,33 +123,10 @@ public final class StateDict {
   }
 
   private List<String> closestKeys(String key) {
-    return tensors.keySet().stream()
-        .sorted(Comparator.comparingInt((String k) -> editDistance(key, k)))
-        .limit(CLOSE_KEYS_SHOWN)
-        .collect(Collectors.toList());
+    return io.sr4j.data.Suggestions.closest(key, tensors.keySet(), CLOSE_KEYS_SHOWN);
   }
 
   private static String quoted(List<String> keys) {
     return keys.isEmpty() ? "(none)" : keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "));
-  }
-
-  /** Levenshtein distance: single-character insertions, deletions and substitutions. */
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

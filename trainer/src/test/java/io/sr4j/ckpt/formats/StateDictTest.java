@@ -63,11 +63,4 @@ class StateDictTest {
     String message = assertThrows(BadInputException.class, () -> sd.select("generator.")).getMessage();
     assertEquals("net.pth has no key starting with 'generator.'; its keys start with: 'netG.', 'netD.'", message);
   }
-
-  @Test
-  void editDistanceCountsSingleCharacterEdits() {
-    assertEquals(0, StateDict.editDistance("conv", "conv"));
-    assertEquals(2, StateDict.editDistance("frist", "first"));
-    assertEquals(7, StateDict.editDistance("module.conv", "conv"));
-  }
 }

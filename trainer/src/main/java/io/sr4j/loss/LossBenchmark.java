@@ -1,0 +1,53 @@
+package io.sr4j.loss;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What a loss term costs per call (value and gradient) through each route: the same Charbonnier loss hand-written
+ * ({@link ElementwiseLoss}) and as a SameDiff graph ({@link CharbonnierAutodiff}), next to the other pixel terms and
+ * the autodiff-only {@link GradientLoss}, on float batches of a given shape.
+ */
+public final class LossBenchmark {
+  private LossBenchmark() {}
+
+  /** Median seconds per call of each term. */
+  public record Result(List<Long> shape, int warmup, int iterations, Map<String, Double> medianSeconds) {}
+
+  public static Result run(long[] shape, int warmup, int iterations) {
+    Nd4j.getRandom().setSeed(1);
+    INDArray sr = Nd4j.rand(DataType.FLOAT, shape);
+    INDArray hr = Nd4j.rand(DataType.FLOAT, shape);
+    Map<String, LossTerm> terms = new LinkedHashMap<>();
+    terms.put("Charbonnier, hand-written gradient", new ElementwiseLoss("pix", ElementwiseLoss.Kind.CHARBONNIER, "mean", 1e-12, 1));
+    terms.put("Charbonnier, SameDiff autodiff", new CharbonnierAutodiff("pix", 1e-12, 1));
+    terms.put("L1, hand-written", new ElementwiseLoss("pix", ElementwiseLoss.Kind.L1, "mean", 0, 1));
+    terms.put("SSIM, hand-written", new SsimLoss("ssim", 1));
+    terms.put("GradientLoss, SameDiff autodiff", new GradientLoss("gradient", new GradientLoss.Config(null, 1.0), null));
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (Map.Entry<String, LossTerm> t : terms.entrySet()) {
+      for (int i = 0; i < warmup; i++) {
+        t.getValue().compute(sr, hr);
+      }
+      double[] seconds = new double[iterations];
+      for (int i = 0; i < iterations; i++) {
+        long t0 = System.nanoTime();
+        t.getValue().compute(sr, hr).gradient().getFloat(0); // the result is materialised
+        seconds[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      Arrays.sort(seconds);
+      medians.put(t.getKey(), seconds[iterations / 2]);
+    }
+    List<Long> s = new ArrayList<>();
+    for (long d : shape) {
+      s.add(d);
+    }
+    return new Result(s, warmup, iterations, medians);
+  }
+}
