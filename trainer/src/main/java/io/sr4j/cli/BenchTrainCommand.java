@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +38,10 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "20", paramLabel = "N", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
   long iters;
 
+  @Option(names = "--profile", description = "Also break the step down by phase (G forward/backward, VGG and D passes, "
+      + "optimizers, EMA, GC): seconds per iteration of each, over the timed steps.")
+  boolean profile;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
   Path json;
 
@@ -45,7 +50,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     if (warmup < 1 || iters < 1) {
       throw new ParameterException(spec.commandLine(), "need --warmup >= 1 and --iters >= 1");
     }
-    TrainBenchmark.Result r = TrainBenchmark.run(RunSetup.prepare(config, overrides, null), warmup, iters);
+    TrainBenchmark.Result r = TrainBenchmark.run(RunSetup.prepare(config, overrides, null), warmup, iters, profile);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s%nbatch %d, input %s, %d threads, %d timed iterations%n", r.network(), r.batch(),
         r.inputShape(), r.threads(), r.iterations());
@@ -53,9 +58,23 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.medianSecondsPerIter(), r.gflopPerIter(), r.gflops(), r.patchesPerSecond());
     out.printf(Locale.ROOT, "GFLOP per iteration by network: %s%n", r.gflopByNetwork());
     out.printf(Locale.ROOT, "data pipeline alone: %.0f patches/s%n", r.pipelinePatchesPerSecond());
+    if (profile) {
+      double sum = r.secondsPerIterByPhase().values().stream().mapToDouble(Double::doubleValue).sum();
+      out.printf(Locale.ROOT, "%-34s %10s %7s%n", "phase (nested phases are inside 'all')", "s/iter", "share");
+      r.secondsPerIterByPhase().forEach((k, v) -> out.printf(Locale.ROOT, "%-34s %10.4f %6.1f%%%n", k, v,
+          100 * v / r.medianSecondsPerIter()));
+      out.printf(Locale.ROOT, "(mean step %.4f s; phases sum to %.4f s counting nested ones twice)%n",
+          r.secondsPerIterByPhase().entrySet().stream().filter(e -> !isNested(e.getKey()))
+              .mapToDouble(Map.Entry::getValue).sum(), sum);
+    }
     if (json != null) {
       JsonOutput.write(json, r);
     }
     return 0;
+  }
+
+  /** Phases timed inside a loss term's "all" phase. */
+  private static boolean isNested(String phase) {
+    return phase.startsWith("VGG") || phase.startsWith("G step: D");
   }
 }

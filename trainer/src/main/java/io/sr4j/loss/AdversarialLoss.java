@@ -2,6 +2,7 @@ package io.sr4j.loss;
 
 import io.sr4j.config.GanConfig;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.PhaseTimer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -51,11 +52,17 @@ public final class AdversarialLoss implements LossTerm {
 
   @Override
   public LossResult compute(INDArray sr, INDArray hr) {
+    long t = PhaseTimer.start();
     INDArray real = d.output(true, hr)[0].dup(); // a constant for G
+    PhaseTimer.stop("G step: D forward (HR)", t);
+    t = PhaseTimer.start();
     INDArray fake = d.forwardTrain(sr)[0];
+    PhaseTimer.stop("G step: D forward (SR)", t);
     LossResult adv = gan.generator(real, fake);
     fakeMean = fake.meanNumber().doubleValue();
+    t = PhaseTimer.start();
     INDArray dSr = d.backpropWithInputGradients(adv.gradient()).inputs()[0]; // D's parameter gradients are dropped
+    PhaseTimer.stop("G step: D backward (to SR)", t);
     return new LossResult(adv.value(), dSr);
   }
 

@@ -5,6 +5,7 @@ import io.sr4j.ckpt.PublishedWeights;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.nn.Graphs;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.PhaseTimer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,11 +74,15 @@ public final class PerceptualLoss implements LossTerm {
   /** Loss and dLoss/dSr for SR and HR batches [N, 3, H, W] in [0, 1]. */
   @Override
   public LossResult compute(INDArray sr, INDArray hr) {
+    long t = PhaseTimer.start();
     INDArray[] target = vgg.output(false, hr);
     for (int k = 0; k < target.length; k++) {
       target[k] = target[k].dup();
     }
+    PhaseTimer.stop("VGG forward (HR)", t);
+    t = PhaseTimer.start();
     INDArray[] features = vgg.forwardTrain(sr);
+    PhaseTimer.stop("VGG forward (SR)", t);
     INDArray[] grads = new INDArray[features.length];
     double value = 0;
     for (int k = 0; k < features.length; k++) {
@@ -92,7 +97,9 @@ public final class PerceptualLoss implements LossTerm {
         grads[k] = d.muli(2 * w / n);
       }
     }
+    t = PhaseTimer.start();
     INDArray dSr = vgg.backpropWithInputGradients(grads).inputs()[0];
+    PhaseTimer.stop("VGG backward", t);
     return new LossResult(value, dSr);
   }
 }

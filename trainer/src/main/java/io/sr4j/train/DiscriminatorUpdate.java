@@ -4,6 +4,7 @@ import io.sr4j.loss.AdversarialLoss;
 import io.sr4j.loss.GanLoss;
 import io.sr4j.loss.LossResult;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.PhaseTimer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -29,24 +30,34 @@ public final class DiscriminatorUpdate {
   /** D's update on the detached SR batch {@code fake} and the HR batch; returns D's losses and mean logits. */
   Map<String, Double> run(INDArray fake, INDArray hr, long iteration, long epoch) {
     Double fromGenerator = generatorTerm.takeFakeMean();
+    long t = PhaseTimer.start();
     double fakeMean = !gan.relativistic() ? 0
         : fromGenerator != null ? fromGenerator : d.output(true, fake)[0].meanNumber().doubleValue();
     INDArray realLogits = d.forwardTrain(hr)[0];
     double realMean = realLogits.meanNumber().doubleValue();
+    PhaseTimer.stop("D step: D forward (HR)", t);
+    t = PhaseTimer.start();
     LossResult lReal = gan.discriminatorReal(realLogits, fakeMean);
     INDArray realGrad = d.backpropWithInputGradients(lReal.gradient()).parameters().gradient().dup();
+    PhaseTimer.stop("D step: D backward (HR)", t);
+    t = PhaseTimer.start();
     INDArray fakeLogits = d.forwardTrain(fake)[0];
     double fakeOut = fakeLogits.meanNumber().doubleValue();
+    PhaseTimer.stop("D step: D forward (SR)", t);
+    t = PhaseTimer.start();
     LossResult lFake = gan.discriminatorFake(fakeLogits, realMean);
     Gradient dGrad = d.backpropWithInputGradients(lFake.gradient()).parameters();
     dGrad.gradient().addi(realGrad);
+    PhaseTimer.stop("D step: D backward (SR)", t);
     Map<String, Double> losses = new LinkedHashMap<>();
     losses.put("l_d_real", lReal.value());
     losses.put("l_d_fake", lFake.value());
     losses.put("out_d_real", realMean);
     losses.put("out_d_fake", fakeOut);
     TrainStep.checkFinite(losses, iteration);
+    t = PhaseTimer.start();
     TrainStep.apply(d, dGrad, iteration, epoch);
+    PhaseTimer.stop("D optimizer", t);
     return losses;
   }
 }

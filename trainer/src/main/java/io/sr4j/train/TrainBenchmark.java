@@ -11,6 +11,7 @@ import io.sr4j.data.train.PatchThroughput;
 import io.sr4j.data.train.Prefetcher;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.PhaseTimer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class TrainBenchmark {
   /** Result: all plain numbers for JSON; {@code gflopByNetwork} splits the FLOPs of an iteration by network. */
   public record Result(String network, int batch, String inputShape, long warmup, long iterations,
       double medianSecondsPerIter, double gflopPerIter, double gflops, double patchesPerSecond,
-      double pipelinePatchesPerSecond, int threads, Map<String, Double> gflopByNetwork) {}
+      double pipelinePatchesPerSecond, int threads, Map<String, Double> gflopByNetwork,
+      Map<String, Double> secondsPerIterByPhase) {}
 
   /**
    * Multiply-adds of one forward pass, from the output shape of every convolution and dense layer; with
@@ -79,7 +81,11 @@ public final class TrainBenchmark {
     return out;
   }
 
-  public static Result run(RunPlan plan, long warmup, long iterations) throws InterruptedException {
+  /**
+   * Times {@code iterations} steps after {@code warmup}; with {@code profile}, also the seconds per iteration of each
+   * phase of the step (G forward/backward, each loss term with VGG and D passes, optimizers, EMA, GC).
+   */
+  public static Result run(RunPlan plan, long warmup, long iterations, boolean profile) throws InterruptedException {
     TrainConfig cfg = plan.cfg();
     if (cfg.numThreads() > 0) {
       Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
@@ -104,6 +110,9 @@ public final class TrainBenchmark {
       for (long i = 1; i < warmup; i++) {
         step.run(batches.next(), i, 0);
       }
+      if (profile) {
+        PhaseTimer.enable();
+      }
       for (int i = 0; i < iterations; i++) {
         PatchBatch b = batches.next();
         long t0 = System.nanoTime();
@@ -111,6 +120,8 @@ public final class TrainBenchmark {
         seconds[i] = (System.nanoTime() - t0) / 1e9;
       }
     }
+    Map<String, Double> phases = new java.util.LinkedHashMap<>();
+    PhaseTimer.disable().forEach((k, v) -> phases.put(k, v[0] / 1e9 / iterations));
     INDArray lr = TrainStep.lrArray(first);
     INDArray hr = TrainStep.hrArray(first);
     Map<String, Double> byNetwork = new java.util.LinkedHashMap<>();
@@ -130,6 +141,6 @@ public final class TrainBenchmark {
         2, (int) Math.max(4, Math.min(50, iterations)));
     return new Result(plan.generator().card().arch() + " " + plan.generator().card().options(), first.n(),
         Arrays.toString(lr.shape()), warmup, iterations, median, flopPerIter / 1e9, flopPerIter / median / 1e9,
-        first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads(), byNetwork);
+        first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads(), byNetwork, phases);
   }
 }

@@ -5,6 +5,7 @@ import io.sr4j.loss.LossResult;
 import io.sr4j.loss.LossTerm;
 import io.sr4j.nn.InputGradientGraph;
 import io.sr4j.nn.MemoryReclaim;
+import io.sr4j.nn.PhaseTimer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,27 +48,40 @@ public final class TrainStep {
 
   /** Runs the step after {@code iteration} completed iterations; returns the named loss values. */
   public Map<String, Double> run(PatchBatch batch, long iteration, long epoch) {
+    long t = PhaseTimer.start();
     INDArray sr = g.forwardTrain(lrArray(batch))[0]; // [N, C, H*s, W*s] (smaller for valid padding)
     INDArray hr = centreCrop(hrArray(batch), sr.size(2), sr.size(3));
+    PhaseTimer.stop("G forward", t);
     Map<String, Double> losses = new LinkedHashMap<>();
     long done = iteration + 1;
     if (d == null || (done % netDIters == 0 && done > netDInitIters)) {
       INDArray dSr = null;
-      for (LossTerm t : terms) {
-        LossResult l = t.compute(sr, hr);
+      for (LossTerm term : terms) {
+        t = PhaseTimer.start();
+        LossResult l = term.compute(sr, hr);
         dSr = dSr == null ? l.gradient() : dSr.addi(l.gradient());
-        losses.put((d == null ? "l_" : "l_g_") + t.name(), l.value());
+        losses.put((d == null ? "l_" : "l_g_") + term.name(), l.value());
+        PhaseTimer.stop("loss " + term.name() + " (all)", t);
       }
       checkFinite(losses, iteration);
-      apply(g, g.backpropGradient(dSr), iteration, epoch);
+      t = PhaseTimer.start();
+      Gradient grad = g.backpropGradient(dSr);
+      PhaseTimer.stop("G backward", t);
+      t = PhaseTimer.start();
+      apply(g, grad, iteration, epoch);
+      PhaseTimer.stop("G optimizer", t);
       if (ema != null) {
+        t = PhaseTimer.start();
         ema.update(g);
+        PhaseTimer.stop("EMA", t);
       }
     }
     if (d != null) {
       losses.putAll(d.run(sr.dup(), hr, iteration, epoch));
     }
+    t = PhaseTimer.start();
     MemoryReclaim.afterStep();
+    PhaseTimer.stop("GC", t);
     return losses;
   }
 
