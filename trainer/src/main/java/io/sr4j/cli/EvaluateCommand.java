@@ -64,8 +64,13 @@ final class EvaluateCommand implements Callable<Integer> {
   Integer border;
 
   @Option(names = "--metrics", defaultValue = "psnr,ssim", split = ",", paramLabel = "NAME[,NAME...]",
-      description = "Metrics: psnr, ssim, niqe (no-reference, lower is better). Default: ${DEFAULT-VALUE}.")
+      description = "Metrics: psnr, ssim, niqe (no-reference, lower is better), psnr_shift (best PSNR over shifts of up "
+          + "to --max-shift px), sharpness (high-frequency energy of SR over HR). Default: ${DEFAULT-VALUE}.")
   List<String> metricNames = new ArrayList<>();
+
+  @Option(names = "--max-shift", defaultValue = "4", paramLabel = "PX",
+      description = "Largest shift psnr_shift tries, in pixels. Default: ${DEFAULT-VALUE}.")
+  int maxShift;
 
   @Option(names = "--synthesis", defaultValue = "auto", paramLabel = "auto|luma|rgb8",
       description = "How LR images are made without --lr: luma = the SRCNN release's pipeline (8-bit Y resized in "
@@ -85,7 +90,7 @@ final class EvaluateCommand implements Callable<Integer> {
     int s = upscaler.scale();
     MetricChannel ch = MetricChannel.parse(channel);
     int borderPx = border == null ? s : border;
-    Map<String, Metric> metrics = Metrics.named(metricNames, ch, borderPx);
+    Map<String, Metric> metrics = Metrics.named(metricNames, ch, borderPx, maxShift);
     LrSynthesis how = switch (synthesis) {
       case auto -> Scoring.paperSynthesis(upscaler, metrics);
       case luma -> LrSynthesis.LUMA;
@@ -126,7 +131,11 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private static String heading(String metric) {
-    return metric.equals("psnr") ? "PSNR (dB)" : metric.toUpperCase(Locale.ROOT);
+    return switch (metric) {
+      case "psnr" -> "PSNR (dB)";
+      case "psnr_shift" -> "PSNR-shift";
+      default -> metric.toUpperCase(Locale.ROOT);
+    };
   }
 
   private static String row(String name, Map<String, Double> values) {

@@ -4,18 +4,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * One entry of {@code val.metrics}: calculate_psnr or calculate_ssim (border crop, Y or RGB), or calculate_niqe
- * (no-reference, on Y; {@code crop_border} as for the others). {@code better} says which direction is an improvement
- * (BasicSR's key): higher for PSNR and SSIM, lower for NIQE unless given.
+ * One entry of {@code val.metrics}: calculate_psnr or calculate_ssim (border crop, Y or RGB), calculate_niqe
+ * (no-reference, on Y; {@code crop_border} as for the others), calculate_psnr_shift (the best PSNR over integer shifts
+ * of up to {@code max_shift} pixels) or calculate_sharpness (high-frequency energy of SR over HR). {@code better} says
+ * which direction is an improvement (BasicSR's key): higher unless given, lower for NIQE.
  */
 public record MetricConfig(
-    String type, Integer cropBorder, @JsonProperty("test_y_channel") Boolean testYChannel, String better) {
+    String type, Integer cropBorder, @JsonProperty("test_y_channel") Boolean testYChannel, String better,
+    Integer maxShift) {
   public static final String PSNR = "calculate_psnr";
   public static final String SSIM = "calculate_ssim";
   public static final String NIQE = "calculate_niqe";
+  public static final String PSNR_SHIFT = "calculate_psnr_shift";
+  public static final String SHARPNESS = "calculate_sharpness";
 
   public MetricConfig {
-    type = Check.oneOf("type", type, null, List.of(PSNR, SSIM, NIQE));
+    type = Check.oneOf("type", type, null, List.of(PSNR, SSIM, NIQE, PSNR_SHIFT, SHARPNESS));
+    maxShift = Check.intInRange("max_shift", maxShift, 0, 64, 4);
     if (cropBorder != null) {
       Check.intAtLeast("crop_border", cropBorder, 0, 0);
     }

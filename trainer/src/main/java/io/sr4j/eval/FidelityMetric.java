@@ -8,7 +8,7 @@ import io.sr4j.data.metrics.QualityScore;
  * PSNR or SSIM measured by a {@link FidelityProtocol} (8-bit, Y or RGB, border crop), as SR papers measure them.
  * {@link Scoring} measures a protocol once per image for all the metrics that share it.
  */
-public record FidelityMetric(String name, FidelityProtocol protocol, boolean psnr) implements Metric {
+public record FidelityMetric(String name, FidelityProtocol protocol, boolean psnr) implements ReferenceMetric {
   @Override
   public boolean higherIsBetter() {
     return true;

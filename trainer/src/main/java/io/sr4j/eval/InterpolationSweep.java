@@ -61,7 +61,7 @@ public final class InterpolationSweep {
   public static Result run(Checkpoint.Loaded a, Checkpoint.Loaded b, List<BigDecimal> alphas, String hr,
       MetricChannel channel, int shown) {
     ModelCard card = a.card();
-    Map<String, Metric> metrics = Metrics.named(List.of("psnr", "ssim", "niqe"), channel, card.scale());
+    Map<String, Metric> metrics = Metrics.named(List.of("psnr", "ssim", "niqe"), channel, card.scale(), 0);
     PairedFolder set = Scoring.pairedSet(hr, null, card.scale(),
         Scoring.paperSynthesis(new NetworkUpscaler(a.network(), card, "A"), metrics));
     List<String> names = new ArrayList<>();

@@ -11,18 +11,19 @@ import java.util.Map;
 /** Metrics from a config's {@code val.metrics} entries or from the names the command line takes. */
 public final class Metrics {
   /** The names {@link #named} knows. */
-  public static final List<String> NAMES = List.of("psnr", "ssim", "niqe");
+  public static final List<String> NAMES = List.of("psnr", "ssim", "niqe", "psnr_shift", "sharpness");
 
   private Metrics() {}
 
   /** The metric of one {@code val.metrics} entry named {@code key}, for SR factor {@code scale}. */
   public static Metric from(String key, MetricConfig c, int scale) {
     int border = c.cropBorder() == null ? scale : c.cropBorder();
+    FidelityProtocol protocol = new FidelityProtocol(c.testYChannel() ? MetricChannel.Y : MetricChannel.RGB, border);
     return switch (c.type()) {
       case MetricConfig.NIQE -> new NiqeMetric(key, border);
-      default -> new FidelityMetric(key,
-          new FidelityProtocol(c.testYChannel() ? MetricChannel.Y : MetricChannel.RGB, border),
-          c.type().equals(MetricConfig.PSNR));
+      case MetricConfig.PSNR_SHIFT -> new ShiftTolerantPsnrMetric(key, protocol, c.maxShift());
+      case MetricConfig.SHARPNESS -> new SharpnessMetric(key, protocol);
+      default -> new FidelityMetric(key, protocol, c.type().equals(MetricConfig.PSNR));
     };
   }
 
@@ -33,8 +34,11 @@ public final class Metrics {
     return out;
   }
 
-  /** Metrics by name (psnr, ssim, niqe) on {@code channel} with {@code borderPx} cropped. */
-  public static Map<String, Metric> named(List<String> names, MetricChannel channel, int borderPx) {
+  /**
+   * Metrics by name (psnr, ssim, niqe, psnr_shift, sharpness) on {@code channel} with {@code borderPx} cropped;
+   * psnr_shift allows shifts of up to {@code maxShiftPx}.
+   */
+  public static Map<String, Metric> named(List<String> names, MetricChannel channel, int borderPx, int maxShiftPx) {
     Map<String, Metric> out = new LinkedHashMap<>();
     FidelityProtocol protocol = new FidelityProtocol(channel, borderPx);
     for (String n : names) {
@@ -42,6 +46,8 @@ public final class Metrics {
         case "psnr" -> new FidelityMetric(n, protocol, true);
         case "ssim" -> new FidelityMetric(n, protocol, false);
         case "niqe" -> new NiqeMetric(n, borderPx);
+        case "psnr_shift" -> new ShiftTolerantPsnrMetric(n, protocol, maxShiftPx);
+        case "sharpness" -> new SharpnessMetric(n, protocol);
         default -> throw new BadInputException("unknown metric '" + n + "', expected some of " + NAMES);
       });
     }
@@ -51,6 +57,6 @@ public final class Metrics {
   /** True when every full-reference metric measures the Y channel (the SRCNN luma pipeline then applies). */
   public static boolean allOnY(Map<String, Metric> metrics) {
     return metrics.values().stream()
-        .allMatch(m -> !(m instanceof FidelityMetric f) || f.protocol().channel() == MetricChannel.Y);
+        .allMatch(m -> !(m instanceof ReferenceMetric r) || r.protocol().channel() == MetricChannel.Y);
   }
 }

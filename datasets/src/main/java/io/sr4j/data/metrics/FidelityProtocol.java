@@ -20,6 +20,15 @@ public record FidelityProtocol(MetricChannel channel, int borderPx) {
 
   /** Scores {@code restored} against {@code reference}; both must have the same size and number of channels. */
   public QualityScore measure(Image restored, Image reference) {
+    check(restored, reference);
+    double[][] a = measuredPlanes(restored);
+    double[][] b = measuredPlanes(reference);
+    int w = restored.width() - 2 * borderPx;
+    int h = restored.height() - 2 * borderPx;
+    return new QualityScore(Psnr.of(a, b, PEAK), Ssim.of(a, b, w, h, PEAK));
+  }
+
+  private void check(Image restored, Image reference) {
     if (restored.width() != reference.width() || restored.height() != reference.height()) {
       throw new IllegalArgumentException("size mismatch: " + restored.width() + "x" + restored.height()
           + " against reference " + reference.width() + "x" + reference.height());
@@ -34,9 +43,20 @@ public record FidelityProtocol(MetricChannel channel, int borderPx) {
       throw new IllegalArgumentException("border " + borderPx + " leaves nothing of a "
           + restored.width() + "x" + restored.height() + " image");
     }
-    double[][] a = measuredPlanes(restored);
-    double[][] b = measuredPlanes(reference);
-    return new QualityScore(Psnr.of(a, b, PEAK), Ssim.of(a, b, w, h, PEAK));
+  }
+
+  /** {@link ShiftTolerantPsnr} of {@code restored} against {@code reference} on this protocol's planes. */
+  public double shiftTolerantPsnr(Image restored, Image reference, int maxShiftPx) {
+    check(restored, reference);
+    return ShiftTolerantPsnr.of(measuredPlanes(restored), measuredPlanes(reference), restored.width() - 2 * borderPx,
+        restored.height() - 2 * borderPx, maxShiftPx, PEAK);
+  }
+
+  /** {@link Sharpness#ratio} of {@code restored} over {@code reference} on this protocol's planes. */
+  public double sharpnessRatio(Image restored, Image reference) {
+    check(restored, reference);
+    return Sharpness.ratio(measuredPlanes(restored), measuredPlanes(reference), restored.width() - 2 * borderPx,
+        restored.height() - 2 * borderPx);
   }
 
   /** The cropped planes, in code units [0,255], that the metrics compare. */
