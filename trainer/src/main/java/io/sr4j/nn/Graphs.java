@@ -23,15 +23,22 @@ public final class Graphs {
   private Graphs() {}
 
   /**
+   * Stands in for seed 0: ND4J's native random generator does not honour 0 (seeded with 0 it starts from an
+   * unpredictable state, so two processes with {@code manual_seed: 0} initialised different weights).
+   */
+  static final long SEED_FOR_ZERO = 0x5DEECE66DL;
+
+  /**
    * A new graph with freshly initialised weights, reproducible from {@code seed}: DL4J seeds the random stream of
    * the initialisers from the configuration's seed when it initialises a graph, so the seed is set there (and on
    * every layer, which keeps it in the saved configuration).
    */
   public static InputGradientGraph initialised(ComputationGraphConfiguration conf, long seed) {
-    conf.getDefaultConfiguration().setSeed(seed);
+    long nd4jSeed = seed == 0 ? SEED_FOR_ZERO : seed;
+    conf.getDefaultConfiguration().setSeed(nd4jSeed);
     for (var v : conf.getVertices().values()) {
       if (v instanceof LayerVertex lv) {
-        lv.getLayerConf().setSeed(seed);
+        lv.getLayerConf().setSeed(nd4jSeed);
       }
     }
     InputGradientGraph g = new InputGradientGraph(conf);

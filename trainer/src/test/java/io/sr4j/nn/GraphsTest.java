@@ -35,6 +35,11 @@ class GraphsTest {
     INDArray b = Graphs.initialised(rrdb(), 7).params();
     assertEquals(a, b);
     assertNotEquals(a, Graphs.initialised(rrdb(), 8).params());
+    // seed 0 (the default manual_seed) too, although ND4J's generator does not honour 0 itself
+    INDArray zero = Graphs.initialised(rrdb(), 0).params();
+    Nd4j.getRandom().setSeed(0);
+    Nd4j.rand(DataType.FLOAT, 1000); // whatever state seed 0 leaves the generator in
+    assertEquals(zero, Graphs.initialised(rrdb(), 0).params());
   }
 
   @Test
