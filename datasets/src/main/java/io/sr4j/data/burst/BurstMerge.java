@@ -13,8 +13,8 @@ import java.util.List;
  * pixels nearest to that point contribute {@code value * exp(-0.5 d' M d) * R}, {@code d} being the offset in LR
  * pixels from the point to the pixel centre, {@code M} the inverse kernel covariance of the frame's pixel nearest
  * to the point ({@link MergeKernels}) and {@code R} the frame's robustness there ({@link Robustness}; 1 for the
- * reference). The output is the weighted mean; where the weights sum to almost nothing it is the bicubic
- * (MATLAB {@code imresize}) upscaling of the reference.
+ * reference). The output is the weighted mean; where the weights are all almost 0 (no sample of any frame is
+ * near, so their sum is ~0) it is the bicubic (MATLAB {@code imresize}) upscaling of the reference.
  *
  * <p>One pixel-centre convention serves every frame and every step: HR pixel {@code X} (0-based) has LR
  * coordinate {@code (X + 0.5) / scale - 0.5}, the mapping {@code imresize} uses; the output has
@@ -28,8 +28,8 @@ public final class BurstMerge {
   private static final int MARGIN_ROWS = 4;
   /** Spacing in LR pixels of the flow samples that bound the rows a strip needs from a frame. */
   private static final int FLOW_PROBE_PX = 4;
-  /** A weight sum below this means no frame has a sample near the HR pixel: use bicubic there. */
-  static final double MIN_WEIGHT_SUM = 1e-6;
+  /** No sample weight above this means no frame has a sample near the HR pixel: use bicubic there. */
+  static final double MIN_PEAK_WEIGHT = 1e-12;
   /** Standard deviation of the isotropic kernel, LR pixels, used by the command line and the benchmark. */
   public static final double DEFAULT_ISO_SIGMA_LR_PX = 0.25;
 
@@ -121,6 +121,7 @@ public final class BurstMerge {
       int pixels = (y1 - y0) * outW;
       double[][] num = new double[channels][pixels];
       double[] den = new double[pixels];
+      double[] peak = new double[pixels];
       boolean robust = options.robustness() && frames.count() > 1;
       Robustness.LocalStats refStats = robust ? Robustness.LocalStats.of(ref) : null;
       for (int n = 0; n < frames.count(); n++) {
@@ -138,13 +139,13 @@ public final class BurstMerge {
           robustness = Robustness.map(refStats, refY0, Robustness.LocalStats.of(region), rows[0], flow, sigma,
               options.tilePx());
         }
-        accumulate(region, rows[0], flow, kernels, robustness, num, den);
+        accumulate(region, rows[0], flow, kernels, robustness, num, den, peak);
       }
       for (int y = y0; y < y1; y++) {
         for (int x = 0; x < outW; x++) {
           int i = (y - y0) * outW + x;
           for (int c = 0; c < channels; c++) {
-            out[c][y * outW + x] = den[i] >= MIN_WEIGHT_SUM ? (float) (num[c][i] / den[i]) : bicubic(ref, c, x, y);
+            out[c][y * outW + x] = peak[i] > MIN_PEAK_WEIGHT ? (float) (num[c][i] / den[i]) : bicubic(ref, c, x, y);
           }
         }
       }
@@ -178,7 +179,7 @@ public final class BurstMerge {
     }
 
     private void accumulate(Image region, int regionY0, Flow flow, float[] kernels, float[] robustness,
-        double[][] num, double[] den) {
+        double[][] num, double[] den, double[] peak) {
       int channels = region.channels();
       int regionH = region.height();
       int refW = w;
@@ -224,6 +225,7 @@ public final class BurstMerge {
                 num[ch][i] += weight * region.plane(ch)[at];
               }
               den[i] += weight;
+              peak[i] = Math.max(peak[i], weight);
             }
           }
         }

@@ -7,12 +7,14 @@ import org.apache.commons.math3.transform.TransformType;
 
 /**
  * Global translation between two frames by phase correlation (Kuglin and Hines): on the largest centred
- * power-of-two square (at most 256 pixels, Hann-windowed) the normalised cross-power spectrum is transformed back,
- * its peak gives the integer shift and a parabola through the peak and its neighbours the sub-pixel part.
+ * power-of-two square (at most 256 pixels, Hann-windowed) the normalised cross-power spectrum is transformed back
+ * and its peak gives the integer shift; Lucas-Kanade iterations on the whole frame then find the sub-pixel part
+ * (peak interpolation of a windowed correlation is biased towards integers).
  * FFTs are Apache Commons Math's.
  */
 public final class PhaseCorrelation {
   private static final int MAX_SIDE_PX = 256;
+  private static final int LK_ITERATIONS = 8;
   private static final FastFourierTransformer FFT = new FastFourierTransformer(DftNormalization.STANDARD);
 
   private PhaseCorrelation() {}
@@ -46,23 +48,58 @@ public final class PhaseCorrelation {
         }
       }
     }
-    double subX = parabolaPeak(surface[py][(px - 1 + side) % side], surface[py][px], surface[py][(px + 1) % side]);
-    double subY = parabolaPeak(surface[(py - 1 + side) % side][px], surface[py][px], surface[(py + 1) % side][px]);
     // frame(x) = reference(x - d) puts the correlation peak at -d (modulo the side)
-    return RigidMotion.translation(-wrap(px + subX, side), -wrap(py + subY, side));
+    return refine(reference, frame, -wrap(px, side), -wrap(py, side));
+  }
+
+  /**
+   * Lucas-Kanade (translation, Gauss-Newton on the whole frame) from an integer start; pixels displaced out of
+   * the frame are left out. Returns the start if the system is singular or the result moves more than a pixel.
+   */
+  private static RigidMotion refine(Plane ref, Plane frame, double startX, double startY) {
+    int w = ref.width();
+    int h = ref.height();
+    double fx = startX;
+    double fy = startY;
+    for (int it = 0; it < LK_ITERATIONS; it++) {
+      double hxx = 0;
+      double hxy = 0;
+      double hyy = 0;
+      double bx = 0;
+      double by = 0;
+      for (int y = 1; y < h - 1; y++) {
+        double qy = y + fy;
+        if (qy < 0 || qy > h - 1) {
+          continue;
+        }
+        for (int x = 1; x < w - 1; x++) {
+          double qx = x + fx;
+          if (qx < 0 || qx > w - 1) {
+            continue;
+          }
+          double gx = 0.5 * (ref.at(x + 1, y) - ref.at(x - 1, y));
+          double gy = 0.5 * (ref.at(x, y + 1) - ref.at(x, y - 1));
+          double e = frame.bilinear(qx, qy) - ref.at(x, y);
+          hxx += gx * gx;
+          hxy += gx * gy;
+          hyy += gy * gy;
+          bx += gx * e;
+          by += gy * e;
+        }
+      }
+      double det = hxx * hyy - hxy * hxy;
+      if (Math.abs(det) < 1e-10) {
+        return RigidMotion.translation(startX, startY);
+      }
+      fx -= (hyy * bx - hxy * by) / det;
+      fy -= (hxx * by - hxy * bx) / det;
+    }
+    return Math.hypot(fx - startX, fy - startY) <= 1 ? RigidMotion.translation(fx, fy)
+        : RigidMotion.translation(startX, startY);
   }
 
   private static double wrap(double p, int side) {
     return p > side / 2.0 ? p - side : p;
-  }
-
-  private static double parabolaPeak(double left, double centre, double right) {
-    double denominator = left - 2 * centre + right;
-    if (denominator >= 0) {
-      return 0;
-    }
-    double offset = 0.5 * (left - right) / denominator;
-    return Math.max(-0.5, Math.min(0.5, offset));
   }
 
   private static Complex[][] spectrum(Plane p, int x0, int y0, int side) {

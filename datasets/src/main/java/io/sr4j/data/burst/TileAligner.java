@@ -131,51 +131,61 @@ public final class TileAligner {
     return best;
   }
 
-  /** Inverse-compositional Lucas-Kanade (translation) on every tile of the finest level, in place. */
+  /**
+   * Inverse-compositional Lucas-Kanade (translation) on every tile of the finest level, in place. Pixels whose
+   * displaced position falls outside the frame are left out (their content is not in the frame).
+   */
   private void refine(TileFlow flow, Plane frame) {
     Plane ref = refPyramid.get(0);
     int w = ref.width();
+    int h = ref.height();
     for (int j = 0; j < flow.tilesY(); j++) {
       for (int i = 0; i < flow.tilesX(); i++) {
         int x0 = i * flow.stepPx();
         int y0 = j * flow.stepPx();
         int x1 = Math.min(x0 + flow.tilePx(), w);
-        int y1 = Math.min(y0 + flow.tilePx(), ref.height());
-        double hxx = 0;
-        double hxy = 0;
-        double hyy = 0;
-        for (int y = y0; y < y1; y++) {
-          for (int x = x0; x < x1; x++) {
-            double gx = refGradX[y * w + x];
-            double gy = refGradY[y * w + x];
-            hxx += gx * gx;
-            hxy += gx * gy;
-            hyy += gy * gy;
-          }
-        }
-        double det = hxx * hyy - hxy * hxy;
-        if (Math.abs(det) < MIN_DET) {
-          continue;
-        }
+        int y1 = Math.min(y0 + flow.tilePx(), h);
         int k = j * flow.tilesX() + i;
         double startX = flow.dx()[k];
         double startY = flow.dy()[k];
         double fx = startX;
         double fy = startY;
+        boolean solved = false;
         for (int it = 0; it < LK_ITERATIONS; it++) {
+          double hxx = 0;
+          double hxy = 0;
+          double hyy = 0;
           double bx = 0;
           double by = 0;
           for (int y = y0; y < y1; y++) {
-            for (int x = x0; x < x1; x++) {
-              double e = frame.bilinear(x + fx, y + fy) - ref.values()[y * w + x];
-              bx += refGradX[y * w + x] * e;
-              by += refGradY[y * w + x] * e;
+            double qy = y + fy;
+            if (qy < 0 || qy > h - 1) {
+              continue;
             }
+            for (int x = x0; x < x1; x++) {
+              double qx = x + fx;
+              if (qx < 0 || qx > w - 1) {
+                continue;
+              }
+              double gx = refGradX[y * w + x];
+              double gy = refGradY[y * w + x];
+              double e = frame.bilinear(qx, qy) - ref.values()[y * w + x];
+              hxx += gx * gx;
+              hxy += gx * gy;
+              hyy += gy * gy;
+              bx += gx * e;
+              by += gy * e;
+            }
+          }
+          double det = hxx * hyy - hxy * hxy;
+          if (Math.abs(det) < MIN_DET) {
+            break;
           }
           fx -= (hyy * bx - hxy * by) / det;
           fy -= (hxx * by - hxy * bx) / det;
+          solved = true;
         }
-        if (Math.hypot(fx - startX, fy - startY) <= MAX_LK_CORRECTION_PX) {
+        if (solved && Math.hypot(fx - startX, fy - startY) <= MAX_LK_CORRECTION_PX) {
           flow.dx()[k] = (float) fx;
           flow.dy()[k] = (float) fy;
         }
