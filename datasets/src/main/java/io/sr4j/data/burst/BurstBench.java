@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Burst super-resolution on synthetic bursts of a set of HR images: for each image and noise level one burst of
  * the largest frame count is made ({@link BurstSynth}), and its first N frames are merged for every N asked for,
- * by each {@link Method}. PSNR/SSIM follow the paper protocol (8-bit, BT.601 Y, border = ceil(scale));
+ * by each {@link Method}; the PSF-blurred HR image is scored too, as the limit of merging without deblurring. PSNR/SSIM follow the paper protocol (8-bit, BT.601 Y, border = ceil(scale));
  * alignment end-point error is the mean distance in LR pixels between estimated and true displacements, over a
  * grid every 8 pixels of the reference and over the non-reference frames.
  */
@@ -32,7 +32,8 @@ public final class BurstBench {
     BACK_PROJECTION("back-projection (global shifts)"),
     SHIFT_AND_ADD("isotropic merge (global shifts)"),
     HANDHELD("anisotropic merge + robustness (tile alignment)"),
-    ORACLE("anisotropic merge + robustness (true motion)");
+    ORACLE("anisotropic merge + robustness (true motion)"),
+    PSF_LIMIT("HR blurred by the PSF (limit of merging without deblurring)");
 
     public final String label;
 
@@ -84,6 +85,7 @@ public final class BurstBench {
     MergeKernels.Params params = BurstAlignment.kernelParams(stats, 0);
     FidelityProtocol protocol = new FidelityProtocol(MetricChannel.Y, (int) Math.ceil(o.scale()));
     Image ref = burst.frames().get(0);
+    Image limit = BurstSynth.psfBlurred(burst.hr(), o.psf(), o.scale());
     List<Row> rows = new ArrayList<>();
     for (int n : o.frames()) {
       List<Image> frames = burst.frames().subList(0, n);
@@ -98,6 +100,7 @@ public final class BurstBench {
           case SHIFT_AND_ADD -> merge(prefix, global, sigmas, params, o, BurstMerge.Kernel.ISO, false, tilePx);
           case HANDHELD -> merge(prefix, tiles, sigmas, params, o, BurstMerge.Kernel.ANISO, true, tilePx);
           case ORACLE -> merge(prefix, truth, sigmas, params, o, BurstMerge.Kernel.ANISO, true, tilePx);
+          case PSF_LIMIT -> limit;
         };
         QualityScore score = protocol.measure(sr, burst.hr());
         double epe = switch (m) {

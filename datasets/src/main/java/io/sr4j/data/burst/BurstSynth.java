@@ -128,6 +128,28 @@ public final class BurstSynth {
     return new Burst(hr, List.of(frames), List.copyOf(motions), patch);
   }
 
+  /**
+   * The HR image blurred by the PSF on its own grid: what a perfect merge of infinitely many frames gives without
+   * deblurring, the limit of kernel-regression merging.
+   */
+  public static Image psfBlurred(Image hr, Psf psf, double scale) {
+    double[][] samples = psfSamples(psf, scale);
+    float[][] out = new float[hr.channels()][hr.width() * hr.height()];
+    for (int c = 0; c < out.length; c++) {
+      Plane p = new Plane(hr.width(), hr.height(), hr.plane(c));
+      for (int y = 0; y < hr.height(); y++) {
+        for (int x = 0; x < hr.width(); x++) {
+          double v = 0;
+          for (double[] s : samples) {
+            v += s[2] * p.bicubic(x + s[0], y + s[1]);
+          }
+          out[c][y * hr.width() + x] = (float) v;
+        }
+      }
+    }
+    return new Image(hr.width(), hr.height(), out, null, hr.bitDepth());
+  }
+
   /** Sample offsets (HR pixels) and weights of the PSF: {@code [dx, dy, weight]}. */
   private static double[][] psfSamples(Psf psf, double scale) {
     List<double[]> samples = new ArrayList<>();

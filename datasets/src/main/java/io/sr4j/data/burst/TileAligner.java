@@ -9,7 +9,8 @@ import java.util.List;
  * 4, 4 pixels; L1 distance at the finest level, L2 above; each level starts from the coarser level's flow scaled by
  * the factor), then three iterations of inverse-compositional Lucas-Kanade per tile at full resolution
  * (translation only, {@code [-1, 0, 1]/2} gradients; tiles with {@code |det H| < 1e-10} keep the block-matching
- * result). Tiles overlap by half. Planes should be noise-normalised grey images (see {@link NoiseLevel}).
+ * result). Tiles overlap by half; coarse levels smaller than one of their tiles are not used. Planes should be
+ * noise-normalised grey images (see {@link NoiseLevel}).
  *
  * <p>A {@code TileAligner} holds the reference's pyramid and gradients and may align several frames at once.
  */
@@ -42,7 +43,7 @@ public final class TileAligner {
         level = level.downsample(FACTORS[l]);
       }
       int t = Math.max(2, (int) Math.round(tilePx * TILE_FRACTIONS[l]));
-      if (l > 0 && Math.min(level.width(), level.height()) < 2 * t) {
+      if (l > 0 && Math.min(level.width(), level.height()) < t) {
         break;
       }
       refPyramid.add(level);
