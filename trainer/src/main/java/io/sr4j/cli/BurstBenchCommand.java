@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
       "For each image and noise level one burst of the largest --frames count is synthesised (as 'sr burst synth'",
       "does) and its first N frames are merged for each N. Methods: bicubic of the reference, back-projection and",
       "isotropic merge (both with phase-correlation shifts), the full method (tile alignment, anisotropic kernels,",
-      "robustness), and the same merge with the true motion (oracle). PSNR/SSIM on Y (8-bit, border ceil(S)),",
-      "mean over the set; EPE = mean alignment end-point error in LR pixels."
+      "robustness), the same without robustness, the full merge with the true motion (oracle), and the HR image",
+      "blurred by the PSF (the limit of merging without deblurring). PSNR/SSIM on Y (8-bit, border ceil(S)), mean",
+      "over the set; EPE = mean alignment end-point error in LR pixels."
     })
 final class BurstBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -114,7 +115,7 @@ final class BurstBenchCommand implements Callable<Integer> {
       j.put("set", hr);
       j.put("images", images.size());
       j.put("options", options);
-      j.put("metric", "PSNR (dB) and SSIM on BT.601 Y of 8-bit output, border ceil(scale); epe_px in LR pixels");
+      j.put("metric", "PSNR (dB) and SSIM on BT.601 Y of 8-bit output, border ceil(scale); epePx in LR pixels (null: no estimated motion)");
       j.put("mean", result.means());
       j.put("per_image", result.perImage());
       JsonOutput.write(json, j);
@@ -146,8 +147,8 @@ final class BurstBenchCommand implements Callable<Integer> {
       for (BurstBench.Method m : List.of(BurstBench.Method.SHIFT_AND_ADD, BurstBench.Method.HANDHELD)) {
         sb.append("| EPE (px), ").append(m == BurstBench.Method.HANDHELD ? "tile alignment" : "phase correlation").append(" |");
         for (int n : o.frames()) {
-          double e = find(result, m, noise, n).epePx();
-          sb.append(Double.isNaN(e) ? " - |" : String.format(Locale.ROOT, " %.3f |", e));
+          Double e = find(result, m, noise, n).epePx();
+          sb.append(e == null ? " - |" : String.format(Locale.ROOT, " %.3f |", e));
         }
         sb.append('\n');
       }

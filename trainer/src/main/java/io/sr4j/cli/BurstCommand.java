@@ -1,5 +1,6 @@
 package io.sr4j.cli;
 
+import io.sr4j.data.BadInputException;
 import io.sr4j.data.Parallel;
 import io.sr4j.data.burst.BackProjection;
 import io.sr4j.data.burst.BurstAlignment;
@@ -66,14 +67,14 @@ final class BurstCommand implements Callable<Integer> {
   String reference;
 
   @Option(names = "--align", defaultValue = "tiles", paramLabel = "tiles|global",
-      description = "Per-tile flow, or one translation per frame by phase correlation. Default: ${DEFAULT-VALUE}.")
+      description = "Per-tile flow, or one translation per frame (phase correlation + Lucas-Kanade). Default: ${DEFAULT-VALUE}.")
   String align;
 
   @Option(names = "--method", defaultValue = "merge", paramLabel = "merge|back-projection",
       description = "Kernel merge, or Irani-Peleg iterative back-projection (holds all frames in memory). Default: ${DEFAULT-VALUE}.")
   String method;
 
-  @Option(names = "--tile", paramLabel = "PX", description = "Alignment tile size. Default: 16, or 32 for noisy bursts.")
+  @Option(names = "--tile", paramLabel = "PX", description = "Alignment tile size. Default: 16, or 32 when the reference's noise sigma is >= 0.02.")
   Integer tile;
 
   @Option(names = "--save-flow", paramLabel = "FILE", description = "Write the estimated displacements (JSON).")
@@ -99,6 +100,9 @@ final class BurstCommand implements Callable<Integer> {
     int workers = threads(spec, threads);
     if (tile != null && (tile < 4 || tile > 256)) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--tile': " + tile + " (expected 4..256)");
+    }
+    if (!List.of("png", "jpg", "jpeg", "bmp").contains(ImageFiles.extension(output))) {
+      throw new BadInputException(output + ": unknown output format, expected .png, .jpg or .bmp");
     }
     List<Path> files = input.size() == 1 && Files.isDirectory(input.get(0)) ? ImageFiles.list(input.get(0)) : input;
     PrintWriter out = spec.commandLine().getOut();

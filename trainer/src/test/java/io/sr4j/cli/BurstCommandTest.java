@@ -146,9 +146,10 @@ class BurstCommandTest {
     assertTrue(table.contains("| N = 1 | N = 3 |"), table);
     JsonNode j = JSON.readTree(json.toFile());
     assertEquals(2, j.get("images").asInt());
-    // 2 burst sizes x 6 methods, per image and as means
-    assertEquals(12, j.get("mean").size());
-    assertEquals(24, j.get("per_image").size());
+    // 2 burst sizes x 7 methods, per image and as means
+    assertEquals(14, j.get("mean").size());
+    assertEquals(28, j.get("per_image").size());
+    assertTrue(j.get("mean").get(0).get("epePx").isNull(), "no motion estimated for one frame");
     for (JsonNode row : j.get("mean")) {
       assertTrue(row.get("psnr").asDouble() > 20 && row.get("psnr").asDouble() < 80, row.toString());
     }
@@ -167,6 +168,8 @@ class BurstCommandTest {
         "--output", out.toString()), 2, "'--scale': 5.0");
     assertOneLineError(CliRunner.run("burst", "--input", frames.resolve("frame_00.png").toString(), "--scale", "2",
         "--output", out.toString(), "--kernel", "round"), 2, "'--kernel': round", "aniso or iso");
+    assertOneLineError(CliRunner.run("burst", "--input", frames.toString(), "--scale", "2", "--output",
+        dir.resolve("o.tiff").toString()), 1, "o.tiff", "expected .png");
     assertOneLineError(CliRunner.run("burst", "--scale", "2"), 2, "--input");
     assertOneLineError(CliRunner.run("burst", "synth", "--hr", "Set77", "--out", dir.toString()), 1, "Set77");
     assertOneLineError(CliRunner.run("burst", "bench", "--hr", "Set5", "--frames", "0"), 2, "'--frames': 0");

@@ -32,6 +32,7 @@ public final class BurstBench {
     BACK_PROJECTION("back-projection (global shifts)"),
     SHIFT_AND_ADD("isotropic merge (global shifts)"),
     HANDHELD("anisotropic merge + robustness (tile alignment)"),
+    NO_ROBUSTNESS("anisotropic merge, robustness off (tile alignment)"),
     ORACLE("anisotropic merge + robustness (true motion)"),
     PSF_LIMIT("HR blurred by the PSF (limit of merging without deblurring)");
 
@@ -45,8 +46,11 @@ public final class BurstBench {
   public record Options(List<Integer> frames, List<Double> noises, double scale, double maxShiftPx,
       double maxRotationDeg, BurstSynth.Psf psf, boolean movingPatch, long seed, int threads) {}
 
-  /** One score: {@code image} is the image name, or "mean" for the mean over the set; {@code epePx} NaN if none. */
-  public record Row(String image, Method method, double noise, int frames, double psnr, double ssim, double epePx) {}
+  /**
+   * One score: {@code image} is the image name, or "mean" for the mean over the set; {@code epePx} is null for
+   * methods without estimated motion and for single frames.
+   */
+  public record Row(String image, Method method, double noise, int frames, double psnr, double ssim, Double epePx) {}
 
   public record Result(List<Row> means, List<Row> perImage) {}
 
@@ -99,14 +103,15 @@ public final class BurstBench {
               BackProjection.DEFAULT_PSF_SIGMA_LR_PX, 1));
           case SHIFT_AND_ADD -> merge(prefix, global, sigmas, params, o, BurstMerge.Kernel.ISO, false, tilePx);
           case HANDHELD -> merge(prefix, tiles, sigmas, params, o, BurstMerge.Kernel.ANISO, true, tilePx);
+          case NO_ROBUSTNESS -> merge(prefix, tiles, sigmas, params, o, BurstMerge.Kernel.ANISO, false, tilePx);
           case ORACLE -> merge(prefix, truth, sigmas, params, o, BurstMerge.Kernel.ANISO, true, tilePx);
           case PSF_LIMIT -> limit;
         };
         QualityScore score = protocol.measure(sr, burst.hr());
-        double epe = switch (m) {
+        Double epe = n < 2 ? null : switch (m) {
           case BACK_PROJECTION, SHIFT_AND_ADD -> endPointError(global, truth, n, ref.width(), ref.height());
-          case HANDHELD -> endPointError(tiles, truth, n, ref.width(), ref.height());
-          default -> Double.NaN;
+          case HANDHELD, NO_ROBUSTNESS -> endPointError(tiles, truth, n, ref.width(), ref.height());
+          default -> null;
         };
         rows.add(new Row(name, m, noise, n, score.psnr(), score.ssim(), epe));
       }
@@ -155,7 +160,7 @@ public final class BurstBench {
       means.add(new Row("mean", first.method(), first.noise(), first.frames(),
           g.stream().mapToDouble(Row::psnr).average().orElse(Double.NaN),
           g.stream().mapToDouble(Row::ssim).average().orElse(Double.NaN),
-          g.stream().mapToDouble(Row::epePx).average().orElse(Double.NaN)));
+          first.epePx() == null ? null : g.stream().mapToDouble(Row::epePx).average().orElseThrow()));
     }
     return means;
   }
