@@ -182,7 +182,6 @@ public final class BurstMerge {
         double[][] num, double[] den, double[] peak) {
       int channels = region.channels();
       int regionH = region.height();
-      int refW = w;
       for (int y = y0; y < y1; y++) {
         double py = lr(y);
         int ry = (int) Math.round(py) - refY0;
@@ -194,8 +193,8 @@ public final class BurstMerge {
           int cy = (int) Math.round(qy);
           double r = 1;
           if (robustness != null) {
-            int rx = Math.max(0, Math.min(refW - 1, (int) Math.round(px)));
-            r = robustness[Math.max(0, Math.min(refY1 - refY0 - 1, ry)) * refW + rx];
+            int rx = Math.max(0, Math.min(w - 1, (int) Math.round(px)));
+            r = robustness[Math.max(0, Math.min(refY1 - refY0 - 1, ry)) * w + rx];
             if (r <= 0) {
               continue;
             }

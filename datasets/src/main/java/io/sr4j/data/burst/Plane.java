@@ -13,10 +13,6 @@ public record Plane(int width, int height, float[] values) {
     }
   }
 
-  public static Plane zeros(int width, int height) {
-    return new Plane(width, height, new float[width * height]);
-  }
-
   /** The value at integer pixel {@code (x, y)}, with coordinates clamped into the plane. */
   public float at(int x, int y) {
     int cx = x < 0 ? 0 : x >= width ? width - 1 : x;
@@ -76,13 +72,6 @@ public record Plane(int width, int height, float[] values) {
     int period = 2 * n;
     int k = Math.floorMod(i, period);
     return k < n ? k : period - 1 - k;
-  }
-
-  /** Rows {@code [y0, y0 + rows)} as a new plane. */
-  public Plane rows(int y0, int rows) {
-    float[] out = new float[width * rows];
-    System.arraycopy(values, y0 * width, out, 0, width * rows);
-    return new Plane(width, rows, out);
   }
 
   /** The mean of every {@code factor x factor} block (a box-filtered, decimated plane; partial blocks averaged). */

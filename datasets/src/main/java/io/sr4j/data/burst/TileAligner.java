@@ -23,7 +23,6 @@ public final class TileAligner {
   /** A Lucas-Kanade result further than this from the block-matching start is discarded (it diverged). */
   private static final double MAX_LK_CORRECTION_PX = 1.5;
 
-  private final int tilePx;
   private final List<Plane> refPyramid;
   private final int[] levelTiles;
   private final float[] refGradX;
@@ -34,7 +33,6 @@ public final class TileAligner {
     if (tilePx < 2) {
       throw new IllegalArgumentException("tile size must be >= 2 pixels, got " + tilePx);
     }
-    this.tilePx = tilePx;
     this.refPyramid = new ArrayList<>();
     List<Integer> tiles = new ArrayList<>();
     Plane level = reference;
@@ -60,10 +58,6 @@ public final class TileAligner {
         refGradY[y * w + x] = 0.5f * (reference.at(x, y + 1) - reference.at(x, y - 1));
       }
     }
-  }
-
-  public int tilePx() {
-    return tilePx;
   }
 
   /** The flow of {@code frame} (same size as the reference) relative to the reference. */
