@@ -43,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Models.ModelSpec spec = model.spec();
-    Checkpoint.Loaded loaded = GeneratorFiles.load(Path.of(spec.model()), scale, spec.paramKey(), spec.arch(), spec.options());
+    Checkpoint.Loaded loaded = GeneratorFiles.load(io.sr4j.ckpt.WeightsZoo.resolve(spec.model(), "--model"), scale, spec.paramKey(), spec.arch(), spec.options());
     if (format == Format.onnx) {
       OnnxExport.write(loaded.network(), loaded.card(), output);
     } else {

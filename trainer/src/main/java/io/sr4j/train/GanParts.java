@@ -3,13 +3,13 @@ package io.sr4j.train;
 import io.sr4j.arch.Architectures;
 import io.sr4j.arch.DiscriminatorOptions;
 import io.sr4j.ckpt.PublishedWeights;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.config.ConfigException;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.config.TrainConfig;
 import io.sr4j.loss.GanLoss;
 import io.sr4j.loss.PerceptualLoss;
 import io.sr4j.nn.InputGradientGraph;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +17,8 @@ import java.util.Map;
 
 /** The losses of GAN training built from a config: the VGG-19 perceptual loss (if any) and the adversarial loss. */
 record GanParts(PerceptualLoss perceptual, GanLoss gan, String vggWeights, String description) {
-  static final String VGG_HELP = "VGG-19 weights for the perceptual loss: give torchvision's vgg19-dcbb9e9d.pth "
-      + "(https://download.pytorch.org/models/vgg19-dcbb9e9d.pth, what ESRGAN and BasicSR use) or Keras' "
+  static final String VGG_HELP = "VGG-19 weights for the perceptual loss: give zoo:vgg19 (torchvision's "
+      + "vgg19-dcbb9e9d.pth, what ESRGAN and BasicSR use; fetch it with ./sr weights download vgg19) or Keras' "
       + "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 as train.perceptual_opt.weights; for smoke tests only, "
       + "random_weights: true trains against random VGG features";
 
@@ -31,7 +31,7 @@ record GanParts(PerceptualLoss perceptual, GanLoss gan, String vggWeights, Strin
       List<String> layers = new ArrayList<>(p.layerWeights().keySet());
       InputGradientGraph vgg;
       if (p.weights() != null) {
-        vgg = PublishedWeights.vgg19(Path.of(p.weights()), layers, true, p.useInputNorm());
+        vgg = PublishedWeights.vgg19(WeightsZoo.resolve(p.weights(), "train.perceptual_opt.weights"), layers, true, p.useInputNorm());
         weights = p.weights();
       } else if (p.randomWeights()) {
         Map<String, Object> options = new LinkedHashMap<>();
