@@ -11,7 +11,7 @@ public final class Architectures {
 
   static {
     for (Architecture<?> a : List.of(new Srcnn(), new SrResNet(), new RrdbNet(), new Vgg128Discriminator(),
-        new SrganDiscriminator(), new Vgg19Features())) {
+        new SrganDiscriminator(), new Vgg19Features(), new Vgg16Features())) {
       BY_NAME.put(a.name(), a);
     }
   }

@@ -64,7 +64,7 @@ public final class NetworkUpscaler implements Upscaler {
    * returns: gigabytes for RRDBNet nb=23 even on a 128 px tile. With workspaces, each activation is released as soon
    * as the layers that read it have run.
    */
-  private static ComputationGraph withInferenceWorkspaces(ComputationGraph net) {
+  public static ComputationGraph withInferenceWorkspaces(ComputationGraph net) {
     ComputationGraphConfiguration conf = net.getConfiguration().clone();
     conf.setInferenceWorkspaceMode(WorkspaceMode.ENABLED);
     ComputationGraph inference = new ComputationGraph(conf);
