@@ -2,6 +2,7 @@ package io.sr4j.ckpt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sr4j.config.ConfigLoader;
+import io.sr4j.config.InvalidValue;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.Progress;
 import io.sr4j.data.download.ResumableDownload;
@@ -9,13 +10,17 @@ import io.sr4j.data.download.Sha256Sums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -73,13 +78,13 @@ public final class WeightsZoo {
 
     private static void require(boolean ok, String key, Object value, String expected) {
       if (!ok) {
-        throw new io.sr4j.config.InvalidValue(key, value == null ? "(missing)" : "'" + value + "'", expected);
+        throw new InvalidValue(key, value == null ? "(missing)" : "'" + value + "'", expected);
       }
     }
 
     /** How a download of this file is checked, for listings. */
     public String verification() {
-      List<String> checks = new java.util.ArrayList<>();
+      List<String> checks = new ArrayList<>();
       if (sha256 != null) {
         checks.add("SHA-256");
       } else if (sha256Prefix != null) {
@@ -101,11 +106,11 @@ public final class WeightsZoo {
   public record Catalogue(List<Entry> weights) {
     public Catalogue {
       weights = List.copyOf(weights);
-      java.util.Set<String> names = new java.util.HashSet<>();
-      java.util.Set<String> files = new java.util.HashSet<>();
+      Set<String> names = new HashSet<>();
+      Set<String> files = new HashSet<>();
       for (Entry e : weights) {
         if (!names.add(e.name()) || !files.add(e.file())) {
-          throw new io.sr4j.config.InvalidValue("weights", "'" + e.name() + "' / '" + e.file() + "'",
+          throw new InvalidValue("weights", "'" + e.name() + "' / '" + e.file() + "'",
               "every name and file once");
         }
       }
@@ -235,8 +240,12 @@ public final class WeightsZoo {
     Path target = folder.resolve(e.file());
     Path sums = folder.resolve(RECORDED_SUMS);
     if (Files.isRegularFile(target)) {
-      Verified v = verify(e, target, sums, progress);
-      return new Download(e, target, v.sha256(), true, false);
+      try {
+        Verified v = verify(e, target, sums, progress);
+        return new Download(e, target, v.sha256(), true, false);
+      } catch (BadInputException bad) {
+        throw new BadInputException(bad.getMessage() + "; delete it to download it anew", bad);
+      }
     }
     Path staging = folder.resolve("." + e.file() + ".download");
     if (!Files.isRegularFile(staging)) {
@@ -308,7 +317,7 @@ public final class WeightsZoo {
       BigDecimal halfUnit = BigDecimal.ONE.movePointLeft(stated.scale()).divide(BigDecimal.valueOf(2));
       if (actual.subtract(stated).abs().compareTo(halfUnit) > 0) {
         return String.format(Locale.ROOT, "has %,d bytes (%s MiB), the publisher states %s MiB", bytes,
-            actual.setScale(stated.scale(), java.math.RoundingMode.HALF_EVEN).toPlainString(), e.sizeMib());
+            actual.setScale(stated.scale(), RoundingMode.HALF_EVEN).toPlainString(), e.sizeMib());
       }
     }
     return null;

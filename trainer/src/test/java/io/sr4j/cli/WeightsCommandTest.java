@@ -170,7 +170,7 @@ class WeightsCommandTest {
     Files.write(to.resolve("lin.pth"), changed); // a file swapped in place is caught as well
     CliRunner.Result swapped = download(cat);
     assertEquals(1, swapped.exit());
-    assertTrue(swapped.err().contains("not the " + sha256), swapped.err());
+    assertTrue(swapped.err().contains("not the " + sha256) && swapped.err().contains("delete it"), swapped.err());
   }
 
   @Test
