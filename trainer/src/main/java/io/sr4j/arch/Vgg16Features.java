@@ -67,10 +67,17 @@ public final class Vgg16Features implements Architecture<Vgg16Features.Options> 
 
   @Override
   public ComputationGraphConfiguration configuration(Options o) {
-    if (o.inputNorm().equals("none")) {
-      return VggGraph.build(CONVS_PER_BLOCK, o.numFeat(), o.layers(), true, null, null);
+    double[][] norm = inputNorm(o.inputNorm());
+    return VggGraph.build(CONVS_PER_BLOCK, o.numFeat(), o.layers(), true, norm == null ? null : norm[0],
+        norm == null ? null : norm[1]);
+  }
+
+  /** {scale, shift} per channel of an input_norm (lpips or torchvision) for RGB in [0,1]; null for none. */
+  static double[][] inputNorm(String inputNorm) {
+    if (inputNorm.equals("none")) {
+      return null;
     }
-    boolean lpips = o.inputNorm().equals("lpips");
+    boolean lpips = inputNorm.equals("lpips");
     double[] scale = new double[3];
     double[] shift = new double[3];
     for (int c = 0; c < 3; c++) {
@@ -78,6 +85,6 @@ public final class Vgg16Features implements Architecture<Vgg16Features.Options> 
       scale[c] = lpips ? 2 / LPIPS_SCALE[c] : 1 / Vgg19Features.IMAGENET_STD[c];
       shift[c] = lpips ? (-1 - LPIPS_SHIFT[c]) / LPIPS_SCALE[c] : -Vgg19Features.IMAGENET_MEAN[c] / Vgg19Features.IMAGENET_STD[c];
     }
-    return VggGraph.build(CONVS_PER_BLOCK, o.numFeat(), o.layers(), true, scale, shift);
+    return new double[][] {scale, shift};
   }
 }

@@ -1,5 +1,6 @@
 package io.sr4j.ckpt;
 
+import io.sr4j.arch.AlexNetFeatures;
 import io.sr4j.arch.Architecture;
 import io.sr4j.arch.Architectures;
 import io.sr4j.arch.Vgg16Features;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * Imports the weights papers and toolboxes released: the original SRCNN MATLAB files, PyTorch/safetensors files
  * of ESRGAN (official release and BasicSR key layouts) and BasicSR MSRResNet, VGG-19 (torchvision {@code .pth}
- * or Keras notop {@code .h5}) and VGG-16 (torchvision). Architecture options are read off the tensor shapes.
+ * or Keras notop {@code .h5}), VGG-16 and AlexNet (torchvision). Architecture options are read off the tensor shapes.
  */
 public final class PublishedWeights {
   private static final Pattern MAT_SCALE = Pattern.compile("x([234])\\.mat$");
@@ -266,16 +267,34 @@ public final class PublishedWeights {
    * {@code inputNorm} is an input_norm of {@link Vgg16Features} (lpips, torchvision, none).
    */
   public static InputGradientGraph vgg16(Path file, List<String> layers, String inputNorm) {
+    return torchvisionFeatures("vgg16", file, layers, inputNorm, Vgg16Features.allConvNames(),
+        Vgg16Features.torchvisionIndices());
+  }
+
+  /**
+   * AlexNet features with torchvision's ImageNet weights ({@code alexnet-owt-7be5be79.pth}, the network of LPIPS's
+   * default metric); {@code inputNorm} as for {@link #vgg16}.
+   */
+  public static InputGradientGraph alexnet(Path file, List<String> layers, String inputNorm) {
+    return torchvisionFeatures("alexnet", file, layers, inputNorm, AlexNetFeatures.allConvNames(),
+        AlexNetFeatures.torchvisionIndices());
+  }
+
+  /**
+   * A torchvision feature network ({@code features.<index>} convolutions, {@code indices[i]} for {@code convs[i]});
+   * num_feat is conv1's number of output channels (64 in torchvision's files).
+   */
+  private static InputGradientGraph torchvisionFeatures(String arch, Path file, List<String> layers, String inputNorm,
+      List<String> convs, int[] indices) {
     StateDict source = readTorch(file, null);
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("layers", layers);
     options.put("input_norm", inputNorm);
-    options.put("num_feat", (int) source.get("features.0.weight").shape()[0]); // 64 in torchvision's file
-    InputGradientGraph net = build("vgg16", options);
+    options.put("num_feat", (int) source.get("features.0.weight").shape()[0]);
+    InputGradientGraph net = build(arch, options);
     Map<String, Tensor> dict = new LinkedHashMap<>();
-    List<String> convs = Vgg16Features.allConvNames();
     for (int i = 0; i < convs.size() && net.getConfiguration().getVertices().containsKey(convs.get(i)); i++) {
-      putTorchvisionConv(dict, source, convs.get(i), Vgg16Features.torchvisionIndices()[i]);
+      putTorchvisionConv(dict, source, convs.get(i), indices[i]);
     }
     WeightMapping.load(net, new StateDict(file.toString(), dict), true);
     return net;

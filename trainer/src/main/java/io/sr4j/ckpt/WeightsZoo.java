@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The weights zoo: published files (VGG-19/VGG-16 for the perceptual loss and LPIPS, the LPIPS linear layers, ESRGAN
- * and BasicSR generators) by short names, with their official URLs and what their publishers state about size and
+ * The weights zoo: published files (VGG-19 for the perceptual loss; VGG-16, AlexNet and the linear layers of LPIPS;
+ * ESRGAN and BasicSR generators) by short names, with their official URLs and what their publishers state about size and
  * hash (the catalogue {@code weights_zoo.yml} next to this class cites the sources). Downloads resume
  * ({@link ResumableDownload}), are verified (stated size, full SHA-256 or the SHA-256 prefix in the file name, and
  * the SHA-256 recorded at the first download, trust on first use) and appear under their final name only once
@@ -49,7 +49,7 @@ public final class WeightsZoo {
    * @param name short name users type ({@code vgg19})
    * @param file file name in the cache
    * @param url where the publisher serves it
-   * @param kind what reads it: vgg19, vgg16, lpips_linear or generator
+   * @param kind what reads it: vgg19, vgg16, alexnet, lpips_linear or generator
    * @param use one line for listings
    * @param sha256 full SHA-256 stated by the publisher, or null
    * @param sha256Prefix leading hex digits of the SHA-256 that the publisher's file name carries, or null
@@ -64,8 +64,8 @@ public final class WeightsZoo {
       require(file != null && !file.isBlank() && Path.of(file).getFileName().toString().equals(file)
           && !file.startsWith("."), "file", file, "a plain file name");
       require(url != null && url.isAbsolute(), "url", url, "an absolute URL");
-      require(List.of("vgg19", "vgg16", "lpips_linear", "generator").contains(kind), "kind", kind,
-          "vgg19, vgg16, lpips_linear or generator");
+      require(List.of("vgg19", "vgg16", "alexnet", "lpips_linear", "generator").contains(kind), "kind", kind,
+          "vgg19, vgg16, alexnet, lpips_linear or generator");
       require(use != null && !use.isBlank(), "use", use, "a description");
       require(source != null && !source.isBlank(), "source", source, "where URL, size and hash come from");
       require(sha256 == null || sha256.length() == 64 && HEX.matcher(sha256).matches(), "sha256", sha256,

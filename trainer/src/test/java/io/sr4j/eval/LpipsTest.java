@@ -13,20 +13,20 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * LPIPS-VGG against the reference formula evaluated in PyTorch (float64) on random weights in the published key
- * layouts, written by trainer/src/test/python/make_lpips_fixtures.py.
+ * LPIPS-VGG and LPIPS-Alex against the reference formula evaluated in PyTorch (float64) on random weights in the
+ * published key layouts, written by trainer/src/test/python/make_lpips_fixtures.py.
  */
 class LpipsTest {
-  private static Lpips lpips;
   private static StateDict images;
+  private static JsonNode expected;
 
   static Path fixture(String name) {
     try {
@@ -37,9 +37,14 @@ class LpipsTest {
   }
 
   @BeforeAll
-  static void load() {
-    lpips = new Lpips(fixture("lpips_vgg16_nf4.pth"), fixture("lpips_v0.1_vgg_nf4.pth"));
+  static void load() throws IOException {
     images = SafetensorsReader.read(fixture("lpips_io.safetensors"));
+    expected = new ObjectMapper().readTree(fixture("lpips_expected.json").toFile());
+  }
+
+  private static Lpips lpips(Lpips.Network network) {
+    String name = network == Lpips.Network.VGG ? "vgg16" : "alexnet";
+    return new Lpips(network, fixture("lpips_" + name + "_nf4.pth"), fixture("lpips_v0.1_" + name + "_nf4.pth"));
   }
 
   /** A [1, C, h, w] tensor as an image (C = 1 gray, 3 RGB). */
@@ -55,16 +60,18 @@ class LpipsTest {
     return Image.of(w, h, planes);
   }
 
-  @Test
-  void matchesTheReferenceFormulaWithin1e5() throws IOException {
-    JsonNode pairs = new ObjectMapper().readTree(fixture("lpips_expected.json").toFile()).get("pairs");
+  @ParameterizedTest
+  @EnumSource(Lpips.Network.class)
+  void matchesTheReferenceFormulaWithin1e5(Lpips.Network network) {
+    Lpips lpips = lpips(network);
+    JsonNode pairs = expected.get(network.name().toLowerCase(java.util.Locale.ROOT));
     assertEquals(4, pairs.size());
     for (JsonNode p : pairs) {
-      double expected = p.get("lpips").asDouble();
+      double reference = p.get("lpips").asDouble();
       double actual = lpips.distance(image(p.get("a").asText()), image(p.get("b").asText()));
-      String pair = p.get("a").asText() + "/" + p.get("b").asText();
-      assertEquals(expected, actual, 1e-5, pair + ": PyTorch " + expected + ", sr4j " + actual);
-      assertEquals(expected, lpips.distance(image(p.get("b").asText()), image(p.get("a").asText())), 1e-5,
+      String pair = network + " " + p.get("a").asText() + "/" + p.get("b").asText();
+      assertEquals(reference, actual, 1e-5, pair + ": PyTorch " + reference + ", sr4j " + actual);
+      assertEquals(reference, lpips.distance(image(p.get("b").asText()), image(p.get("a").asText())), 1e-5,
           pair + " is symmetric");
     }
     assertTrue(pairs.get(0).get("lpips").asDouble() > 0.05, "the pairs are far from zero: the test can fail");
@@ -72,20 +79,23 @@ class LpipsTest {
 
   @Test
   void imagesOfDifferentOrTooSmallSizesAreRefused() {
-    BadInputException size = assertThrows(BadInputException.class, () -> lpips.distance(image("a0"), image("a1")));
+    Lpips vgg = lpips(Lpips.Network.VGG);
+    BadInputException size = assertThrows(BadInputException.class, () -> vgg.distance(image("a0"), image("a1")));
     assertTrue(size.getMessage().contains("45x37 and 16x32"), size.getMessage());
     Image tiny = Image.of(15, 20, new float[300], new float[300], new float[300]);
-    BadInputException small = assertThrows(BadInputException.class, () -> lpips.distance(tiny, tiny));
+    BadInputException small = assertThrows(BadInputException.class, () -> vgg.distance(tiny, tiny));
     assertTrue(small.getMessage().contains("at least 16x16"), small.getMessage());
+    BadInputException alex = assertThrows(BadInputException.class,
+        () -> lpips(Lpips.Network.ALEX).distance(image("a1"), image("a1")));
+    assertTrue(alex.getMessage().contains("at least 31x31") && alex.getMessage().contains("16x32"), alex.getMessage());
   }
 
   @Test
-  void aLinearFileOfAnotherNetworkIsNamedWithTheKeyAndShape(@TempDir Path dir) throws IOException {
-    Path swapped = dir.resolve("alex_like.pth");
-    Files.copy(fixture("lpips_vgg16_nf4.pth"), swapped);
+  void aLinearFileOfTheOtherNetworkIsNamedWithTheKeyAndShape() {
+    Path alexLinear = fixture("lpips_v0.1_alexnet_nf4.pth");
     BadInputException e = assertThrows(BadInputException.class,
-        () -> new Lpips(fixture("lpips_vgg16_nf4.pth"), swapped));
-    assertTrue(e.getMessage().contains(swapped.toString()) && e.getMessage().contains("lin0.model.1.weight"),
-        e.getMessage());
+        () -> new Lpips(Lpips.Network.VGG, fixture("lpips_vgg16_nf4.pth"), alexLinear));
+    assertTrue(e.getMessage().contains(alexLinear.toString()) && e.getMessage().contains("lin1.model.1.weight")
+        && e.getMessage().contains("[1, 8, 1, 1]"), e.getMessage());
   }
 }
