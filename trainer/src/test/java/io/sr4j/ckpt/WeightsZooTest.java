@@ -28,8 +28,8 @@ class WeightsZooTest {
   void theBundledCatalogueHasTheFilesUsersHuntForWithTheirPublishedChecks() {
     WeightsZoo.Catalogue c = WeightsZoo.Catalogue.bundled();
     List<String> names = c.weights().stream().map(WeightsZoo.Entry::name).toList();
-    assertTrue(names.containsAll(List.of("vgg19", "vgg16", "lpips-vgg", "lpips-alex", "esrgan-x4", "rrdb-psnr-x4",
-        "esrgan-x4-basicsr", "rrdb-psnr-x4-basicsr")), names.toString());
+    assertTrue(names.containsAll(List.of("vgg19", "vgg16", "alexnet", "lpips-vgg", "lpips-alex", "esrgan-x4",
+        "rrdb-psnr-x4", "esrgan-x4-basicsr", "rrdb-psnr-x4-basicsr")), names.toString());
     for (WeightsZoo.Entry e : c.weights()) {
       if (e.sha256Prefix() != null) {
         assertTrue(e.file().endsWith("-" + e.sha256Prefix() + ".pth"),
