@@ -11,8 +11,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
  * max pooling pool1 ... pool4 between the blocks. The outputs "out.&lt;layer&gt;" are the requested {@code layers},
  * convB_C before and reluB_C after the activation; by default LPIPS's five (relu1_2, relu2_2, relu3_3, relu4_3,
  * relu5_3). {@code num_feat} (64) is the width of the first block (the others have 2, 4, 8 and 8 times as many
- * channels); only 64 has published weights, smaller widths serve tests. The input is RGB in [0,1]; {@code input_norm} maps it, as the vertex "input_norm", to what the features
- * expect: {@code lpips} (default) LPIPS v0.1's scaling layer, {@code ((2 x - 1) - shift) / scale} with shift
+ * channels); only 64 has published weights, smaller widths serve tests. The input is RGB in [0,1]; {@code input_norm}
+ * maps it, as the vertex "input_norm", to what the features expect: {@code lpips} (default) LPIPS v0.1's scaling layer, {@code ((2 x - 1) - shift) / scale} with shift
  * (-0.030, -0.088, -0.188) and scale (0.458, 0.448, 0.450); {@code torchvision} the ImageNet {@code (x - mean) / std};
  * {@code none}.
  */
@@ -83,7 +83,8 @@ public final class Vgg16Features implements Architecture<Vgg16Features.Options> 
     for (int c = 0; c < 3; c++) {
       // lpips: ((2 x - 1) - shift) / scale = (2 / scale) x + (-1 - shift) / scale
       scale[c] = lpips ? 2 / LPIPS_SCALE[c] : 1 / Vgg19Features.IMAGENET_STD[c];
-      shift[c] = lpips ? (-1 - LPIPS_SHIFT[c]) / LPIPS_SCALE[c] : -Vgg19Features.IMAGENET_MEAN[c] / Vgg19Features.IMAGENET_STD[c];
+      shift[c] = lpips ? (-1 - LPIPS_SHIFT[c]) / LPIPS_SCALE[c]
+          : -Vgg19Features.IMAGENET_MEAN[c] / Vgg19Features.IMAGENET_STD[c];
     }
     return new double[][] {scale, shift};
   }

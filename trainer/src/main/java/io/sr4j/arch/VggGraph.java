@@ -11,8 +11,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * The convolutional part of a VGG network (Simonyan and Zisserman) as a feature extractor, shared by VGG-16 and
- * VGG-19: blocks of 3x3 convolutions (num_feat times 1, 2, 4, 8, 8 channels; 64 in the published networks) named convB_C, each followed by its ReLU reluB_C
- * as a separate vertex, 2x2 max pooling poolB between blocks, an optional per-channel input map "input_norm" in front.
+ * VGG-19: blocks of 3x3 convolutions (num_feat times 1, 2, 4, 8, 8 channels; num_feat 64 in the published networks)
+ * named convB_C, each followed by its ReLU reluB_C as a separate vertex, 2x2 max pooling poolB between blocks, an optional per-channel input map "input_norm" in front.
  * The outputs "out.&lt;layer&gt;" are the requested layers in the order given; the graph stops at the deepest one.
  */
 final class VggGraph {
@@ -102,7 +102,8 @@ final class VggGraph {
     for (int i = 0; i < outputs.length; i++) {
       String layer = layers.get(i);
       outputs[i] = "out." + layer;
-      g.addVertex(outputs[i], new PureActivation(Layers.IDENTITY), beforeActivation ? layer : layer.replace("conv", "relu"));
+      String source = beforeActivation ? layer : layer.replace("conv", "relu");
+      g.addVertex(outputs[i], new PureActivation(Layers.IDENTITY), source);
     }
     return g.setOutputs(outputs).setInputTypes(InputType.convolutional(128, 128, 3)).build();
   }

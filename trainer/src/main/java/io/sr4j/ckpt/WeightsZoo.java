@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * The weights zoo: published files (VGG-19 for the perceptual loss; VGG-16, AlexNet and the linear layers of LPIPS;
- * ESRGAN and BasicSR generators) by short names, with their official URLs and what their publishers state about size and
- * hash (the catalogue {@code weights_zoo.yml} next to this class cites the sources). Downloads resume
+ * ESRGAN and BasicSR generators) by short names, with their official URLs and what their publishers state about size
+ * and hash (the catalogue {@code weights_zoo.yml} next to this class cites the sources). Downloads resume
  * ({@link ResumableDownload}), are verified (stated size, full SHA-256 or the SHA-256 prefix in the file name, and
  * the SHA-256 recorded at the first download, trust on first use) and appear under their final name only once
  * verified. The cache is {@code $SR4J_HOME/weights}, else {@code ~/.cache/sr4j/weights}; configs and {@code --model}

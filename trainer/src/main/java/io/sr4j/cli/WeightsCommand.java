@@ -111,7 +111,8 @@ final class WeightsCommand implements Runnable {
       boolean hashPublished = d.entry().sha256() != null || d.entry().sha256Prefix() != null;
       String how = d.alreadyPresent() ? "already present, verified"
           : !hashPublished && d.firstSeenHash()
-              ? "downloaded; its publisher states no hash, so this SHA-256 was recorded and later downloads must match it"
+              ? "downloaded; its publisher states no hash, so this SHA-256 was recorded and later downloads must "
+                  + "match it"
               : "downloaded and verified" + (d.firstSeenHash() ? "; its full SHA-256 was recorded" : "");
       out.printf(Locale.ROOT, "%s: %s (%s)%nSHA-256 %s%n", d.entry().name(), d.file(), how, d.sha256());
       return 0;

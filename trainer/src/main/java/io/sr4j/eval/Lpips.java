@@ -77,7 +77,7 @@ public final class Lpips {
         WeightsZoo.resolve(WeightsZoo.PREFIX + network.linearEntry, "LPIPS linear layers"));
   }
 
-  /** The five 1x1 linear layers, each [1, C_k, 1, 1] with the network's widths (scaled by lin0's, 64 when published). */
+  /** The five 1x1 linear layers, [1, C_k, 1, 1] with the network's widths (scaled by lin0's: 64 when published). */
   private static float[][] readLinear(StateDict dict, Network network) {
     long numFeat = dict.get("lin0.model.1.weight").shape()[1];
     float[][] w = new float[network.widthPer64.length][];

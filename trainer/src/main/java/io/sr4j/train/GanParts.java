@@ -31,7 +31,8 @@ record GanParts(PerceptualLoss perceptual, GanLoss gan, String vggWeights, Strin
       List<String> layers = new ArrayList<>(p.layerWeights().keySet());
       InputGradientGraph vgg;
       if (p.weights() != null) {
-        vgg = PublishedWeights.vgg19(WeightsZoo.resolve(p.weights(), "train.perceptual_opt.weights"), layers, true, p.useInputNorm());
+        vgg = PublishedWeights.vgg19(WeightsZoo.resolve(p.weights(), "train.perceptual_opt.weights"), layers, true,
+            p.useInputNorm());
         weights = p.weights();
       } else if (p.randomWeights()) {
         Map<String, Object> options = new LinkedHashMap<>();

@@ -298,7 +298,8 @@ public final class Trainer {
     if (file == null) {
       return;
     }
-    Checkpoint.Loaded pre = GeneratorFiles.load(io.sr4j.ckpt.WeightsZoo.resolve(file, "path.pretrain_network_g"), cfg.scale(), cfg.path().paramKeyG(), null, Map.of());
+    Checkpoint.Loaded pre = GeneratorFiles.load(io.sr4j.ckpt.WeightsZoo.resolve(file, "path.pretrain_network_g"),
+        cfg.scale(), cfg.path().paramKeyG(), null, Map.of());
     Map<String, org.nd4j.linalg.api.ndarray.INDArray> from = pre.network().paramTable();
     int copied = 0;
     for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : g.paramTable().entrySet()) {

@@ -53,7 +53,8 @@ class WeightsZooTest {
     String problem = WeightsZoo.sizeProblem(e, exact + 600);
     assertNotNull(problem);
     assertTrue(problem.contains("548.052 MiB") && problem.contains("states 548.051 MiB"), problem);
-    assertTrue(WeightsZoo.sizeProblem(entry("w", "w.pth", 10L, null), 11).contains("has 11 bytes, the publisher states 10"));
+    assertTrue(WeightsZoo.sizeProblem(entry("w", "w.pth", 10L, null), 11)
+        .contains("has 11 bytes, the publisher states 10"));
   }
 
   @Test
@@ -76,8 +77,8 @@ class WeightsZooTest {
 
   @Test
   void zooReferencesResolveToTheCacheAndAMissingFileSaysTheDownloadCommand() throws Exception {
-    WeightsZoo zoo = new WeightsZoo(new WeightsZoo.Catalogue(List.of(entry("esrgan-x4", "RRDB_ESRGAN_x4.pth", 4L, null))),
-        dir);
+    WeightsZoo.Catalogue one = new WeightsZoo.Catalogue(List.of(entry("esrgan-x4", "RRDB_ESRGAN_x4.pth", 4L, null)));
+    WeightsZoo zoo = new WeightsZoo(one, dir);
     BadInputException missing = assertThrows(BadInputException.class,
         () -> zoo.resolveRef("zoo:esrgan-x4", "path.pretrain_network_g"));
     assertTrue(missing.getMessage().startsWith("path.pretrain_network_g: zoo:esrgan-x4 is not downloaded")

@@ -19,7 +19,8 @@ class ModelInfoCommandTest {
         && lines.get(1).endsWith("parameters"), lines.get(1));
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conv_first ") && l.contains(" 64 x 20 x 30 ")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conv_last ") && l.contains(" 3 x 80 x 120 ")), r.out());
-    assertTrue(lines.get(lines.size() - 1).startsWith("srresnet: ") && lines.get(lines.size() - 1).endsWith(" parameters"));
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.startsWith("srresnet: ") && last.endsWith(" parameters"), last);
   }
 
   @Test

@@ -88,7 +88,8 @@ class UpscaleAndResizeCommandTest {
     CliRunner.Result r = CliRunner.run("resize", "--help");
     assertEquals(0, r.exit(), r.err());
     for (String option : new String[] {"--input=FILE", "--output=FILE", "--scale=F", "--kernel=NAME"}) {
-      String line = r.out().lines().filter(l -> l.contains(option)).findFirst().orElseThrow(() -> new AssertionError(option));
+      String line = r.out().lines().filter(l -> l.contains(option)).findFirst()
+          .orElseThrow(() -> new AssertionError(option));
       assertTrue(line.substring(line.indexOf(option) + option.length()).trim().length() > 10, "described: " + line);
     }
   }
