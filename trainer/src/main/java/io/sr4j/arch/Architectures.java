@@ -11,7 +11,8 @@ public final class Architectures {
 
   static {
     for (Architecture<?> a : List.of(new Srcnn(), new SrResNet(), new RrdbNet(), new Vgg128Discriminator(),
-        new SrganDiscriminator(), new Vgg19Features())) {
+        new SrganDiscriminator(), new Vgg19Features(), new Vgg16Features(),
+        new AlexNetFeatures())) {
       BY_NAME.put(a.name(), a);
     }
   }

@@ -1,7 +1,9 @@
 package io.sr4j.ckpt;
 
+import io.sr4j.arch.AlexNetFeatures;
 import io.sr4j.arch.Architecture;
 import io.sr4j.arch.Architectures;
+import io.sr4j.arch.Vgg16Features;
 import io.sr4j.arch.Vgg19Features;
 import io.sr4j.ckpt.formats.KerasH5Reader;
 import io.sr4j.ckpt.formats.MatWeightsReader;
@@ -22,16 +24,14 @@ import java.util.regex.Pattern;
 
 /**
  * Imports the weights papers and toolboxes released: the original SRCNN MATLAB files, PyTorch/safetensors files
- * of ESRGAN (official release and BasicSR key layouts) and BasicSR MSRResNet, and VGG-19 (torchvision {@code .pth}
- * or Keras notop {@code .h5}). Architecture options are read off the tensor shapes.
+ * of ESRGAN (official release and BasicSR key layouts) and BasicSR MSRResNet, VGG-19 (torchvision {@code .pth}
+ * or Keras notop {@code .h5}), VGG-16 and AlexNet (torchvision). Architecture options are read off the tensor shapes.
  */
 public final class PublishedWeights {
   private static final Pattern MAT_SCALE = Pattern.compile("x([234])\\.mat$");
   private static final Pattern ESRGAN_OFFICIAL = Pattern.compile("^RRDB_trunk\\.(\\d+)\\.RDB(\\d)\\.(conv\\d)\\.(weight|bias)$");
   private static final Map<String, String> ESRGAN_OFFICIAL_RENAMES = Map.of(
       "trunk_conv", "conv_body", "upconv1", "conv_up1", "upconv2", "conv_up2", "HRconv", "conv_hr");
-  /** torchvision vgg19().features indices of conv1_1 ... conv5_4. */
-  private static final int[] TORCHVISION_VGG19_CONV_INDEX = {0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34};
 
   private PublishedWeights() {}
 
@@ -255,13 +255,55 @@ public final class PublishedWeights {
         dict.put(conv + ".weight", hwioToOihw(kernel, i == 0));
         dict.put(conv + ".bias", bias);
       } else {
-        int index = TORCHVISION_VGG19_CONV_INDEX[i];
-        dict.put(conv + ".weight", source.get("features." + index + ".weight"));
-        dict.put(conv + ".bias", source.get("features." + index + ".bias"));
+        putTorchvisionConv(dict, source, conv, Vgg19Features.torchvisionIndices()[i]);
       }
     }
     WeightMapping.load(net, new StateDict(file.toString(), dict), true);
     return net;
+  }
+
+  /**
+   * VGG-16 features with torchvision's ImageNet weights ({@code vgg16-397923af.pth}, the network LPIPS-VGG uses);
+   * {@code inputNorm} is an input_norm of {@link Vgg16Features} (lpips, torchvision, none).
+   */
+  public static InputGradientGraph vgg16(Path file, List<String> layers, String inputNorm) {
+    return torchvisionFeatures("vgg16", file, layers, inputNorm, Vgg16Features.allConvNames(),
+        Vgg16Features.torchvisionIndices());
+  }
+
+  /**
+   * AlexNet features with torchvision's ImageNet weights ({@code alexnet-owt-7be5be79.pth}, the network of LPIPS's
+   * default metric); {@code inputNorm} as for {@link #vgg16}.
+   */
+  public static InputGradientGraph alexnet(Path file, List<String> layers, String inputNorm) {
+    return torchvisionFeatures("alexnet", file, layers, inputNorm, AlexNetFeatures.allConvNames(),
+        AlexNetFeatures.torchvisionIndices());
+  }
+
+  /**
+   * A torchvision feature network ({@code features.<index>} convolutions, {@code indices[i]} for {@code convs[i]});
+   * num_feat is conv1's number of output channels (64 in torchvision's files).
+   */
+  private static InputGradientGraph torchvisionFeatures(String arch, Path file, List<String> layers, String inputNorm,
+      List<String> convs, int[] indices) {
+    StateDict source = readTorch(file, null);
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("layers", layers);
+    options.put("input_norm", inputNorm);
+    options.put("num_feat", (int) source.get("features.0.weight").shape()[0]);
+    InputGradientGraph net = build(arch, options);
+    Map<String, Tensor> dict = new LinkedHashMap<>();
+    for (int i = 0; i < convs.size() && net.getConfiguration().getVertices().containsKey(convs.get(i)); i++) {
+      putTorchvisionConv(dict, source, convs.get(i), indices[i]);
+    }
+    WeightMapping.load(net, new StateDict(file.toString(), dict), true);
+    return net;
+  }
+
+  /** Weight and bias of torchvision's {@code features.<index>} as those of {@code conv}. */
+  private static void putTorchvisionConv(Map<String, Tensor> dict, StateDict source, String conv, int index) {
+    dict.put(conv + ".weight", source.get("features." + index + ".weight"));
+    dict.put(conv + ".bias", source.get("features." + index + ".bias"));
   }
 
   private static Tensor kerasWeight(StateDict source, String layer, String oldSuffix, String newSuffix) {

@@ -3,6 +3,7 @@ package io.sr4j.cli;
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.GeneratorFiles;
 import io.sr4j.ckpt.OnnxExport;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.infer.Models;
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,7 +44,8 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Models.ModelSpec spec = model.spec();
-    Checkpoint.Loaded loaded = GeneratorFiles.load(Path.of(spec.model()), scale, spec.paramKey(), spec.arch(), spec.options());
+    Checkpoint.Loaded loaded = GeneratorFiles.load(WeightsZoo.resolve(spec.model(), "--model"), scale, spec.paramKey(),
+        spec.arch(), spec.options());
     if (format == Format.onnx) {
       OnnxExport.write(loaded.network(), loaded.card(), output);
     } else {

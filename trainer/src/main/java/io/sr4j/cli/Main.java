@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ModelInfoCommand.class,
       ExportCommand.class,
       InterpolateCommand.class,
+      WeightsCommand.class,
       BenchCommand.class,
       BurstCommand.class,
       CommandLine.HelpCommand.class

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
       description = "bicubic, bilinear, nearest, or a model file: a checkpoint/export (.zip), SRCNN MATLAB "
-          + "weights (.mat), PyTorch (.pth) or safetensors weights of ESRGAN/BasicSR RRDBNet or MSRResNet.")
+          + "weights (.mat), PyTorch (.pth) or safetensors weights of ESRGAN/BasicSR RRDBNet or MSRResNet, "
+          + "or zoo:NAME (a generator fetched with 'sr weights download NAME').")
   String model;
 
   @Option(names = "--arch", paramLabel = "NAME",

@@ -41,10 +41,12 @@ final class ResizeCommand implements Callable<Integer> {
       description = "bicubic, bilinear or nearest. Default: ${DEFAULT-VALUE}.")
   String kernel;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE")
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
+      description = "Image to resize (PNG, JPEG, BMP; gray, RGB or RGBA, 8 or 16 bits).")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+      description = "Output image; its extension picks the format (png, jpg, bmp); PNG keeps the bit depth.")
   Path output;
 
   @Override

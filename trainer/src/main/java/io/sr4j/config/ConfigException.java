@@ -3,7 +3,7 @@ package io.sr4j.config;
 import io.sr4j.data.BadInputException;
 
 /** A configuration that cannot be used: names the file, the key path, the bad value and what is allowed. */
-public class ConfigException extends BadInputException {
+public final class ConfigException extends BadInputException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(String message) {

@@ -24,7 +24,7 @@ public record GanConfig(String type, String ganType, Boolean relativistic, Doubl
   }
 
   @Override
-  public void check(String key, TrainConfig run) {
+  public void check(String key, TrainConfig run, Inputs inputs) {
     if (!run.isGan()) {
       throw new ConfigException(key + ": an adversarial loss needs model_type SRGANModel or ESRGANModel, not "
           + run.modelType());

@@ -20,10 +20,17 @@ public interface LossTermConfig {
   double weight();
 
   /**
-   * Checks against the whole run that a record cannot make alone (files that must exist, the model type), before
-   * anything is built or written; throws {@link ConfigException} naming {@code key} (e.g. train.perceptual_opt).
+   * Checks against the whole run that a record cannot make alone (the model type, say), before anything is built or
+   * written, and names the input files the term needs to {@code inputs}; throws {@link ConfigException} naming
+   * {@code key} (e.g. train.perceptual_opt).
    */
-  default void check(String key, TrainConfig run) {}
+  default void check(String key, TrainConfig run, Inputs inputs) {}
+
+  /** Where a section names the files it needs (a path or {@code zoo:NAME}); a dry run lists those that are missing. */
+  @FunctionalInterface
+  interface Inputs {
+    void require(String key, String pathOrZooRef);
+  }
 
   /** One line for the dry run and train.log. */
   String describe();

@@ -1,7 +1,5 @@
 package io.sr4j.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +15,8 @@ import java.util.Map;
 public record PerceptualConfig(String type, Map<String, Double> layerWeights, String vggType, Boolean useInputNorm,
     Double perceptualWeight, Double styleWeight, String criterion, String weights, Boolean randomWeights)
     implements LossTermConfig {
-  public static final String VGG_HELP = "VGG-19 weights for the perceptual loss: give torchvision's vgg19-dcbb9e9d.pth "
-      + "(https://download.pytorch.org/models/vgg19-dcbb9e9d.pth, what ESRGAN and BasicSR use) or Keras' "
+  public static final String VGG_HELP = "VGG-19 weights for the perceptual loss: give zoo:vgg19 (torchvision's "
+      + "vgg19-dcbb9e9d.pth, what ESRGAN and BasicSR use; fetch it with ./sr weights download vgg19) or Keras' "
       + "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 as weights; for smoke tests only, random_weights: true "
       + "trains against random VGG features";
 
@@ -52,12 +50,12 @@ public record PerceptualConfig(String type, Map<String, Double> layerWeights, St
   }
 
   @Override
-  public void check(String key, TrainConfig run) {
+  public void check(String key, TrainConfig run, Inputs inputs) {
     if (weights == null && !randomWeights) {
       throw new ConfigException(key + ".weights: missing; " + VGG_HELP);
     }
-    if (weights != null && !Files.isRegularFile(Path.of(weights))) {
-      throw new MissingInput(key + ".weights: " + weights + " is not a file; " + VGG_HELP);
+    if (weights != null) {
+      inputs.require(key + ".weights", weights);
     }
   }
 

@@ -2,6 +2,7 @@ package io.sr4j.infer;
 
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.GeneratorFiles;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.resize.ResizeKernel;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class Models {
         return new Interpolation(k, scale);
       }
     }
-    Path file = Path.of(spec.model());
+    Path file = WeightsZoo.resolve(spec.model(), "--model");
     if (!Files.exists(file)) {
       throw new BadInputException("unknown model '" + spec.model() + "': not a file, and not one of "
           + Arrays.stream(ResizeKernel.values()).map(ResizeKernel::configName).toList());

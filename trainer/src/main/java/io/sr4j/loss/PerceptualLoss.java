@@ -2,11 +2,11 @@ package io.sr4j.loss;
 
 import io.sr4j.arch.Architectures;
 import io.sr4j.ckpt.PublishedWeights;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.nn.Graphs;
 import io.sr4j.nn.InputGradientGraph;
 import io.sr4j.nn.PhaseTimer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +44,8 @@ public final class PerceptualLoss implements LossTerm {
     List<String> layers = new ArrayList<>(p.layerWeights().keySet());
     InputGradientGraph vgg;
     if (p.weights() != null) {
-      vgg = PublishedWeights.vgg19(Path.of(p.weights()), layers, true, p.useInputNorm());
+      vgg = PublishedWeights.vgg19(WeightsZoo.resolve(p.weights(), "train.perceptual_opt.weights"), layers, true,
+          p.useInputNorm());
     } else {
       Map<String, Object> options = new LinkedHashMap<>();
       options.put("layers", layers);

@@ -5,12 +5,12 @@ import io.sr4j.arch.Architectures;
 import io.sr4j.arch.DiscriminatorOptions;
 import io.sr4j.arch.GeneratorOptions;
 import io.sr4j.ckpt.ModelCard;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.ckpt.Provenance;
 import io.sr4j.config.ConfigException;
 import io.sr4j.config.ConfigLoader;
 import io.sr4j.config.DatasetConfig;
 import io.sr4j.config.LossTermConfig;
-import io.sr4j.config.MissingInput;
 import io.sr4j.config.OptimizerConfig;
 import io.sr4j.config.TrainConfig;
 import io.sr4j.data.BadInputException;
@@ -76,21 +76,17 @@ public final class RunSetup {
     RunPlan.Network d = cfg.isGan() ? discriminator(cfg) : null;
     checkData(cfg.datasets().train(), (GeneratorOptions) g.options(), cfg.scale(), "datasets.train");
     for (Map.Entry<String, LossTermConfig> e : cfg.train().losses().entrySet()) {
-      try {
-        e.getValue().check("train." + e.getKey(), cfg);
-      } catch (MissingInput m) {
-        missing.add(m.getMessage());
-      }
+      e.getValue().check("train." + e.getKey(), cfg, (key, file) -> checkInput(file, key, missing));
     }
-    checkFile(cfg.path().pretrainNetworkG(), "path.pretrain_network_g", missing);
-    checkFile(cfg.path().pretrainNetworkD(), "path.pretrain_network_d", missing);
+    checkInput(cfg.path().pretrainNetworkG(), "path.pretrain_network_g", missing);
+    checkInput(cfg.path().pretrainNetworkD(), "path.pretrain_network_d", missing);
     List<Provenance.DataSet> datasets = new ArrayList<>();
     dataSet("train", cfg.datasets().train(), cfg.scale(), "datasets.train", datasets, missing);
     for (int i = 0; i < cfg.datasets().val().size(); i++) {
       dataSet("val", cfg.datasets().val().get(i), cfg.scale(), "datasets.val[" + i + "]", datasets, missing);
     }
     if (resume != null && !resume.equals("auto")) {
-      checkFile(resume, "--resume", missing);
+      checkInput(resume, "--resume", missing);
     }
     String yaml = ConfigLoader.toYaml(cfg);
     return new RunPlan(cfg, yaml, sha256(yaml), source, runDir, g, d, datasets, List.copyOf(missing));
@@ -198,9 +194,17 @@ public final class RunSetup {
     }
   }
 
-  private static void checkFile(String file, String key, List<String> missing) {
-    if (file != null && !Files.isRegularFile(Path.of(file))) {
-      missing.add(key + ": " + file + " is not a file");
+  /** A file a run reads (a path or a downloaded {@code zoo:NAME}), or what is missing. */
+  private static void checkInput(String file, String key, List<String> missing) {
+    if (file == null) {
+      return;
+    }
+    try {
+      if (!Files.isRegularFile(WeightsZoo.resolve(file, key))) {
+        missing.add(key + ": " + file + " is not a file");
+      }
+    } catch (BadInputException e) {
+      missing.add(e.getMessage()); // a zoo entry not downloaded yet (the message says how to get it)
     }
   }
 

@@ -3,6 +3,7 @@ package io.sr4j.train;
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.GeneratorFiles;
 import io.sr4j.ckpt.ModelCard;
+import io.sr4j.ckpt.WeightsZoo;
 import io.sr4j.config.LossTermConfig;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.config.TrainConfig;
@@ -200,7 +201,8 @@ public final class Trainer {
     if (file == null) {
       return;
     }
-    Checkpoint.Loaded pre = GeneratorFiles.load(Path.of(file), cfg.scale(), cfg.path().paramKeyG(), null, Map.of());
+    Checkpoint.Loaded pre = GeneratorFiles.load(WeightsZoo.resolve(file, "path.pretrain_network_g"), cfg.scale(),
+        cfg.path().paramKeyG(), null, Map.of());
     Map<String, INDArray> from = pre.network().paramTable();
     int copied = 0;
     for (Map.Entry<String, INDArray> e : g.paramTable().entrySet()) {

@@ -34,6 +34,8 @@ class ArchitectureTest {
     "rrdbnet; {}; 16697987",
     "rrdbnet; {num_block: 6}; 4467779",
     "vgg19; {layers: [conv5_4]}; 20024384",
+    "vgg16; {layers: [relu5_3]}; 14714688",
+    "alexnet; {}; 2469696",
     "srresnet; {style: msrresnet}; 1517571",
   })
   void parameterCountsMatchTheReferences(String arch, String yamlOptions, long expected) throws Exception {

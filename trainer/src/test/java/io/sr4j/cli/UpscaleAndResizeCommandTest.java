@@ -82,4 +82,15 @@ class UpscaleAndResizeCommandTest {
     assertEquals(5, out.height()); // ceil(11 * 0.37) = ceil(4.07)
     assertArrayEquals(Imresize.resize(in, 0.37, ResizeKernel.BICUBIC, SampleType.UINT8).plane(0), out.plane(0), 1e-7f);
   }
+
+  @Test
+  void resizeHelpDescribesEveryOption() {
+    CliRunner.Result r = CliRunner.run("resize", "--help");
+    assertEquals(0, r.exit(), r.err());
+    for (String option : new String[] {"--input=FILE", "--output=FILE", "--scale=F", "--kernel=NAME"}) {
+      String line = r.out().lines().filter(l -> l.contains(option)).findFirst()
+          .orElseThrow(() -> new AssertionError(option));
+      assertTrue(line.substring(line.indexOf(option) + option.length()).trim().length() > 10, "described: " + line);
+    }
+  }
 }

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The data sets shipped in the project's {@code datasets/data} folder (Set5, Set14, T91) and resolution of
+ * The data sets shipped in the project's {@code datasets/data} folder (Set5, Set14, T91, BSD100) and resolution of
  * the names users give for them. The project root comes from the {@code sr4j.home} system property (set by the
  * {@code sr} launcher and the build), else it is searched upward from the working directory.
  */
 public final class BundledData {
   /** Names of the bundled sets, as users type them. */
-  public static final List<String> SETS = List.of("Set5", "Set14", "T91");
+  public static final List<String> SETS = List.of("Set5", "Set14", "T91", "BSD100");
 
   private BundledData() {}
 

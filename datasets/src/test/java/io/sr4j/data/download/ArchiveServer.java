@@ -15,26 +15,27 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local HTTP server on 127.0.0.1 (random port) serving byte arrays by file name, honouring or ignoring
- * {@code Range: bytes=N-}, and able to drop the connection after a number of body bytes.
+ * {@code Range: bytes=N-}, and able to drop the connection after a number of body bytes. Used by the download
+ * tests of both modules (the trainer's through this module's test jar).
  */
-final class ArchiveServer implements AutoCloseable {
+public final class ArchiveServer implements AutoCloseable {
   /** One request: its path and Range header ({@code null} when absent). */
-  record Request(String path, String range) {}
+  public record Request(String path, String range) {}
 
-  final Map<String, byte[]> files = new ConcurrentHashMap<>();
-  final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
   /** When >= 0, the next response is cut after this many body bytes (then the setting resets to -1). */
-  final AtomicLong cutNextAfterBytes = new AtomicLong(-1);
-  volatile boolean honourRange = true;
+  public final AtomicLong cutNextAfterBytes = new AtomicLong(-1);
+  public volatile boolean honourRange = true;
   private final HttpServer server;
 
-  ArchiveServer() throws IOException {
+  public ArchiveServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/div2k/");
   }
 

@@ -24,13 +24,26 @@ class BundledDataIntegrityTest {
   @Test
   void everyBundledFileMatchesItsChecksum() throws IOException, NoSuchAlgorithmException {
     List<String> lines = Files.readAllLines(root().resolve("SHA256SUMS"));
-    assertEquals(5 + 14 + 91, lines.size());
+    assertEquals(5 + 14 + 91 + 100, lines.size());
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     for (String line : lines) {
       String[] parts = line.split(" +", 2);
       byte[] digest = sha.digest(Files.readAllBytes(root().resolve(parts[1])));
       assertEquals(parts[0], HexFormat.of().formatHex(digest), parts[1]);
     }
+  }
+
+  /** BSD100 is stored as in the shared data folder it was copied from: every file has the SHA-256 recorded there. */
+  @Test
+  void bsd100IsByteIdenticalToItsSource() throws IOException {
+    Path sharedSums = Path.of(System.getProperty("sr4j.sharedData", "../shared/data"), "SHA256SUMS");
+    assumeTrue(Files.isRegularFile(sharedSums), "no " + sharedSums + "; skipping the comparison with the source");
+    List<String> source = Files.readAllLines(sharedSums).stream().filter(l -> l.contains(" BSD100/HR/")).toList();
+    List<String> bundled = Files.readAllLines(root().resolve("SHA256SUMS")).stream()
+        .filter(l -> l.contains(" BSD100/HR/")).toList();
+    assertEquals(100, bundled.size());
+    assertEquals(source, bundled);
+    assertEquals(100, ImageFiles.list(root().resolve("BSD100/HR")).size());
   }
 
   /** T91 is stored as PNG; its pixels must equal the upstream 24-bit BMP files. */
