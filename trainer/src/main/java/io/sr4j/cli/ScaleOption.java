@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The integer {@code --scale} of SR commands, checked while parsing so a bad value is a usage error. */
-final class ScaleOption {
+public final class ScaleOption {
   static final int[] SUPPORTED = {2, 3, 4};
 
   @Spec(Spec.Target.MIXEE)
@@ -26,7 +26,7 @@ final class ScaleOption {
         "Invalid value for option '--scale': " + value + " (supported scales are 2, 3 and 4)");
   }
 
-  int get() {
+  public int get() {
     return scale;
   }
 }

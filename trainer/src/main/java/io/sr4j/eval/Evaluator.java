@@ -39,6 +39,22 @@ public final class Evaluator {
     return channel == MetricChannel.Y && upscaler.worksOnLuma() ? LrSynthesis.LUMA : LrSynthesis.RGB8;
   }
 
+  /**
+   * Scores one SR output against its sample's HR image; {@code hrSource} names the HR file in errors. This is the
+   * per-image step of {@link #evaluate}, for callers that run the images elsewhere (one Spark task per image).
+   */
+  public static ImageScore score(PairedSample sample, Image sr, FidelityProtocol protocol, String hrSource) {
+    // RGB networks turn gray inputs into RGB; their reference is then the gray image as RGB (as BasicSR reads it)
+    Image hr = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
+    QualityScore q;
+    try {
+      q = protocol.measure(sr, hr);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(hrSource + ": cannot score the SR output (" + e.getMessage() + ")", e);
+    }
+    return new ImageScore(sample.name(), q.psnr(), q.ssim());
+  }
+
   public static Report evaluate(Upscaler upscaler, PairedFolder set, FidelityProtocol protocol, Listener listener) {
     if (upscaler.scale() != set.scale()) {
       throw new BadInputException("model " + upscaler.name() + " upscales x" + upscaler.scale()
@@ -50,18 +66,10 @@ public final class Evaluator {
     for (int i = 0; i < set.size(); i++) {
       PairedSample sample = set.load(i);
       Image sr = upscaler.upscale(sample.lr());
-      // RGB networks turn gray inputs into RGB; their reference is then the gray image as RGB (as BasicSR reads it)
-      Image hr = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
-      QualityScore q;
-      try {
-        q = protocol.measure(sr, hr);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException(set.hrFile(i) + ": cannot score the SR output (" + e.getMessage() + ")", e);
-      }
-      ImageScore score = new ImageScore(sample.name(), q.psnr(), q.ssim());
+      ImageScore score = score(sample, sr, protocol, set.hrFile(i).toString());
       scores.add(score);
-      psnrSum += q.psnr();
-      ssimSum += q.ssim();
+      psnrSum += score.psnr();
+      ssimSum += score.ssim();
       listener.imageDone(sample, sr, score);
     }
     Mean mean = new Mean(psnrSum / scores.size(), ssimSum / scores.size());

@@ -1,0 +1,111 @@
+package io.sr4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sr4j.data.metrics.MetricChannel;
+import io.sr4j.infer.Models;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateJobTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static JavaSparkContext sc;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    sc = TestData.localSpark();
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.stop();
+  }
+
+  private static EvaluateJob.Outcome evaluate(String model, int scale, String set, MetricChannel channel, boolean niqe,
+      Path save, Path out) {
+    return EvaluateJob.run(sc, new EvaluateJob.Options(Models.ModelSpec.of(model), scale, set, null, channel, -1, null,
+        niqe, save == null ? null : save.toString(), out.toString(), 0), new PrintWriter(new StringWriter()));
+  }
+
+  /** The same report as {@code sr evaluate --json}: every field, scores to 1e-9. */
+  private static void assertSameReport(Path expected, Path actual) throws IOException {
+    JsonNode want = JSON.readTree(expected.toFile());
+    JsonNode got = JSON.readTree(actual.toFile());
+    for (String field : new String[] {"model", "scale", "channel", "border"}) {
+      assertEquals(want.get(field), got.get(field), field);
+    }
+    assertEquals(want.get("images").size(), got.get("images").size());
+    for (int i = 0; i < want.get("images").size(); i++) {
+      JsonNode w = want.get("images").get(i);
+      JsonNode g = got.get("images").get(i);
+      assertEquals(w.get("name"), g.get("name"));
+      assertEquals(w.get("psnr").asDouble(), g.get("psnr").asDouble(), 1e-9, w.get("name") + " PSNR");
+      assertEquals(w.get("ssim").asDouble(), g.get("ssim").asDouble(), 1e-9, w.get("name") + " SSIM");
+    }
+    assertEquals(want.get("mean").get("psnr").asDouble(), got.get("mean").get("psnr").asDouble(), 1e-9, "mean PSNR");
+    assertEquals(want.get("mean").get("ssim").asDouble(), got.get("mean").get("ssim").asDouble(), 1e-9, "mean SSIM");
+  }
+
+  @Test
+  void srcnnOnSet5InTheLumaPipelineAndBicubicOnSet14InRgbEqualSrEvaluate() throws IOException {
+    String model = TestData.SRCNN_X3.toString();
+    Path local = dir.resolve("srcnn.json");
+    TestData.sr("evaluate", "-m", model, "--hr", "Set5", "-s", "3", "--json", local.toString());
+    Path out = dir.resolve("srcnn");
+    assertEquals(5, evaluate(model, 3, "Set5", MetricChannel.Y, false, null, out).run().count(ManifestEntry.DONE));
+    assertSameReport(local, out.resolve("evaluation.json"));
+    // the published SRCNN 9-5-5 x3 number on Set5 (the same as 'sr evaluate' gives)
+    assertEquals(32.75, JSON.readTree(out.resolve("evaluation.json").toFile()).get("mean").get("psnr").asDouble(),
+        0.005);
+
+    Path localRgb = dir.resolve("bicubic-rgb.json");
+    TestData.sr("evaluate", "-m", "bicubic", "--hr", "Set14", "-s", "3", "--channel", "rgb", "--json",
+        localRgb.toString());
+    Path outRgb = dir.resolve("bicubic-rgb");
+    assertEquals(14, evaluate("bicubic", 3, "Set14", MetricChannel.RGB, false, null, outRgb).run()
+        .count(ManifestEntry.DONE));
+    assertSameReport(localRgb, outRgb.resolve("evaluation.json"));
+  }
+
+  @Test
+  void bicubicWithNiqeAndSavedOutputsEqualsSrEvaluateAndSrNiqeAndASecondRunReusesTheScores() throws IOException {
+    Path local = dir.resolve("local.json");
+    Path localSr = dir.resolve("local-sr");
+    TestData.sr("evaluate", "-m", "bicubic", "--hr", "Set5", "-s", "4", "--json", local.toString(), "--save",
+        localSr.toString());
+    Path save = dir.resolve("spark-sr");
+    Path out = dir.resolve("out");
+    EvaluateJob.Outcome first = evaluate("bicubic", 4, "Set5", MetricChannel.Y, true, save, out);
+    assertSameReport(local, out.resolve("evaluation.json"));
+    UpscaleJobTest.assertSamePngs(localSr, save);
+
+    Path localNiqe = dir.resolve("niqe.json");
+    TestData.sr("niqe", save.toString(), "--crop", "4", "--json", localNiqe.toString());
+    JsonNode want = JSON.readTree(localNiqe.toFile());
+    JsonNode got = JSON.readTree(out.resolve("niqe.json").toFile());
+    assertEquals(4, got.get("crop").asInt());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(want.get("images").get(i).get("niqe").asDouble(), got.get("images").get(i).get("niqe").asDouble(),
+          1e-9, want.get("images").get(i).get("name").asText());
+    }
+    assertEquals(want.get("mean").asDouble(), got.get("mean").asDouble(), 1e-9);
+
+    String report = Files.readString(out.resolve("evaluation.json"));
+    EvaluateJob.Outcome second = evaluate("bicubic", 4, "Set5", MetricChannel.Y, true, save, out);
+    assertEquals(5, second.run().count(ManifestEntry.SKIPPED));
+    assertEquals(first.report(), second.report());
+    assertEquals(report, Files.readString(out.resolve("evaluation.json")));
+  }
+}
