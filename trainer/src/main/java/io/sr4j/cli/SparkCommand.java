@@ -33,7 +33,7 @@ import picocli.CommandLine.Unmatched;
     subcommands = {SparkCommand.Upscale.class, SparkCommand.Evaluate.class, SparkCommand.Prepare.class})
 final class SparkCommand implements Runnable {
   static final String MAIN_CLASS = "io.sr4j.spark.SparkMain";
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./\\[\\]-]+");
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   @Spec CommandSpec spec;
 
@@ -94,9 +94,10 @@ final class SparkCommand implements Runnable {
         description = "The spark-submit program. Default: $SPARK_HOME/bin/spark-submit.")
     Path sparkSubmit;
 
-    @Option(names = "--app-jar", paramLabel = "JAR",
-        description = "The Spark application jar. Default: trainer/spark/target/sr4j-spark.jar of this project.")
-    Path appJar;
+    @Option(names = "--app-jar", paramLabel = "JAR|URI",
+        description = "The Spark application jar: a path, or a URI such as local:///opt/sr4j/sr4j-spark.jar (a jar "
+            + "inside the cluster's container image). Default: trainer/spark/target/sr4j-spark.jar of this project.")
+    String appJar;
 
     @Option(names = "--print-only", description = "Print the spark-submit command instead of running it.")
     boolean printOnly;
@@ -133,8 +134,8 @@ final class SparkCommand implements Runnable {
         throw new BadInputException(program + ": not an executable spark-submit; set SPARK_HOME to a Spark 3.5 "
             + "installation or give --spark-submit PATH");
       }
-      Path jar = Path.of(command.get(command.indexOf(MAIN_CLASS) + 1));
-      if (!Files.isRegularFile(jar)) {
+      String jar = command.get(command.indexOf(MAIN_CLASS) + 1);
+      if (!jar.contains(":") && !Files.isRegularFile(Path.of(jar))) {
         throw new BadInputException(jar + ": the Spark application jar is missing; build it with "
             + "'mvn -B -DskipTests -pl trainer/spark -am package' (./sr spark builds it on first use)");
       }
@@ -165,7 +166,7 @@ final class SparkCommand implements Runnable {
       for (String setting : conf) {
         c.addAll(List.of("--conf", setting));
       }
-      c.addAll(List.of("--class", MAIN_CLASS, applicationJar().toString(), spec.name()));
+      c.addAll(List.of("--class", MAIN_CLASS, applicationJar(), spec.name()));
       c.addAll(jobArgs);
       return c;
     }
@@ -185,13 +186,14 @@ final class SparkCommand implements Runnable {
       return Path.of(home, "bin", "spark-submit").toString();
     }
 
-    private Path applicationJar() {
+    /** A URI as given, a path made absolute. */
+    private String applicationJar() {
       if (appJar != null) {
-        return appJar.toAbsolutePath();
+        return appJar.contains(":") ? appJar : Path.of(appJar).toAbsolutePath().toString();
       }
       String home = System.getProperty("sr4j.home");
       Path root = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
-      return root.resolve("trainer/spark/target/sr4j-spark.jar");
+      return root.resolve("trainer/spark/target/sr4j-spark.jar").toString();
     }
 
     static String shellQuoted(String arg) {

@@ -30,6 +30,18 @@ class SparkCommandTest {
   }
 
   @Test
+  void aClusterModeSubmissionTakesTheJarFromAUri() {
+    CliRunner.Result r = CliRunner.run("spark", "prepare", "--master", "k8s://https://k8s:6443", "--deploy-mode",
+        "cluster", "--print-only", "--spark-submit", "spark-submit", "--app-jar", "local:///opt/sr4j/sr4j-spark.jar",
+        "--num-executors", "8", "--input", "s3a://data/DIV2K_train_HR", "--output", "s3a://data/DIV2K", "--scale", "4");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("spark-submit --master k8s://https://k8s:6443 --deploy-mode cluster --name 'sr4j prepare'"
+        + " --conf spark.task.cpus=1 --conf spark.executorEnv.OMP_NUM_THREADS=1 --num-executors 8"
+        + " --class io.sr4j.spark.SparkMain local:///opt/sr4j/sr4j-spark.jar prepare --input s3a://data/DIV2K_train_HR"
+        + " --output s3a://data/DIV2K --scale 4\n", r.out());
+  }
+
+  @Test
   void runsSparkSubmitAndReturnsItsExitCode() throws IOException {
     Path args = dir.resolve("args.txt");
     Path submit = dir.resolve("spark-submit");

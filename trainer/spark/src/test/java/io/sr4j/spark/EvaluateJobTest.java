@@ -80,6 +80,18 @@ class EvaluateJobTest {
   }
 
   @Test
+  void withAnLrFolderTheScoresAreThoseOfSrEvaluateWithTheSameFolder() throws IOException {
+    Path lr = TestData.writeLr(dir.resolve("lr"), 4, "Set5");
+    Path local = dir.resolve("local.json");
+    TestData.sr("evaluate", "-m", "bicubic", "--hr", "Set5", "--lr", lr.toString(), "-s", "4", "--json",
+        local.toString());
+    Path out = dir.resolve("out");
+    EvaluateJob.run(sc, new EvaluateJob.Options(Models.ModelSpec.of("bicubic"), 4, "Set5", lr.toString(),
+        MetricChannel.Y, -1, null, false, null, out.toString(), 0), new PrintWriter(new StringWriter()));
+    assertSameReport(local, out.resolve("evaluation.json"));
+  }
+
+  @Test
   void bicubicWithNiqeAndSavedOutputsEqualsSrEvaluateAndSrNiqeAndASecondRunReusesTheScores() throws IOException {
     Path local = dir.resolve("local.json");
     Path localSr = dir.resolve("local-sr");
