@@ -22,6 +22,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -77,6 +78,7 @@ class StandaloneClusterTest {
         .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.ui.enabled", "false").set("spark.jars", String.join(",", ownJars))
         .set("spark.cores.max", "2").set("spark.executor.cores", "2").set("spark.executor.memory", "1g")
+        .set("spark.executorEnv.OMP_NUM_THREADS", "1") // what sr spark sets for --task-cpus 1
         .set("spark.executor.extraJavaOptions", MODULE_OPTIONS + " -Djava.awt.headless=true"
             + " -Dorg.bytedeco.javacpp.maxbytes=2G -Dorg.bytedeco.javacpp.maxphysicalbytes=4G"));
   }
@@ -156,10 +158,13 @@ class StandaloneClusterTest {
 
   @Test
   @Order(1)
-  void aOneTaskJobRunsInAnExecutorTheWorkerLaunched() {
-    long pid = sc.parallelize(List.of(0), 1).map(i -> ProcessHandle.current().pid()).collect().get(0);
+  void aOneTaskJobRunsInAnExecutorTheWorkerLaunchedWithTheNd4jThreadsItWasGiven() {
+    List<Long> seen = sc.parallelize(List.of(0), 1)
+        .map(i -> List.of(ProcessHandle.current().pid(), (long) Nd4j.getEnvironment().maxThreads())).collect().get(0);
+    long pid = seen.get(0);
     assertNotEquals(ProcessHandle.current().pid(), pid);
     assertTrue(worker.descendants().anyMatch(h -> h.pid() == pid), "executor " + pid + " is not the Worker's child");
+    assertEquals(1L, seen.get(1), "ND4J threads in the executor (OMP_NUM_THREADS)");
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +88,6 @@ class UpscaleJobTest {
     int restored = ModelPool.restoredCount() - restoredBefore;
     // local[2] runs two tasks at a time: at most one model per task slot, whatever the number of images
     assertTrue(restored <= 2, "model restored " + restored + " times for 19 images");
-    assertEquals(1, Nd4j.getEnvironment().maxThreads(), "ND4J threads = spark.task.cpus (1 in local[2])");
     Path local = dir.resolve("local");
     TestData.sr("upscale", "-m", model, "-s", "3", "-i", in.toString(), "-o", local.toString());
     assertSamePngs(local, spark);
