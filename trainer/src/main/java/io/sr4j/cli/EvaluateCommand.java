@@ -4,6 +4,7 @@ import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.metrics.MetricChannel;
 import io.sr4j.data.pairs.LrSynthesis;
 import io.sr4j.data.pairs.PairedFolder;
+import io.sr4j.eval.EvaluationReport;
 import io.sr4j.eval.Metric;
 import io.sr4j.eval.Metrics;
 import io.sr4j.eval.Scoring;
@@ -34,13 +35,6 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   /** How LR images are made when no --lr folder is given. */
   enum Synthesis { auto, luma, rgb8 }
-
-  /**
-   * What {@code --json} writes: the model, scale, HR folder, LR folder (null when synthesised), LR synthesis (luma,
-   * rgb8 or read), channel, border, metric names, one {@code {name, <metric>: value...}} object per image, the means.
-   */
-  record Report(String model, int scale, String hr, String lr, String synthesis, String channel, int border,
-      List<String> metrics, List<Map<String, Object>> images, Map<String, Double> mean) {}
 
   @Spec CommandSpec spec;
 
@@ -115,19 +109,11 @@ final class EvaluateCommand implements Callable<Integer> {
     });
     out.println(row("mean", table.means()));
     if (json != null) {
-      JsonOutput.write(json, new Report(upscaler.name(), s, set.hrDir().toString(), lr == null ? null : lr.toString(),
-          lr == null ? how.name().toLowerCase(Locale.ROOT) : "read", ch.configName(), borderPx,
-          List.copyOf(metrics.keySet()), table.images().stream().map(EvaluateCommand::flat).toList(), table.means()));
+      JsonOutput.write(json, EvaluationReport.of(upscaler.name(), s, set.hrDir().toString(),
+          lr == null ? null : lr.toString(), how, ch, borderPx, List.copyOf(metrics.keySet()), table));
       out.println("wrote " + json);
     }
     return 0;
-  }
-
-  private static Map<String, Object> flat(Scoring.ImageScores s) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("name", s.name());
-    m.putAll(s.values());
-    return m;
   }
 
   private static String heading(String metric) {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       WeightsCommand.class,
       BenchCommand.class,
       BurstCommand.class,
+      SparkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -52,7 +53,11 @@ public final class Main implements Runnable {
 
   /** A fully configured command line (also used by tests, with their own out/err writers). */
   public static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()));
+  }
+
+  /** Help width, one-line usage errors (exit 2) and failures (exit 1) as {@code sr} has them, for any command. */
+  public static CommandLine configure(CommandLine cli) {
     cli.setUsageHelpWidth(120); // descriptions are written as lines of up to ~115 characters
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler(Main::failure);

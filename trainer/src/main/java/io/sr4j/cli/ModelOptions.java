@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --model} and what describes a model file that does not describe itself. */
-final class ModelOptions {
+public final class ModelOptions {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
       description = "bicubic, bilinear, nearest, or a model file: a checkpoint/export (.zip), SRCNN MATLAB "
           + "weights (.mat), PyTorch (.pth) or safetensors weights of ESRGAN/BasicSR RRDBNet or MSRResNet, "
@@ -25,7 +25,7 @@ final class ModelOptions {
           + "checkpoints (params_ema = the EMA weights). Default: ${DEFAULT-VALUE}.")
   String paramKey;
 
-  Models.ModelSpec spec() {
+  public Models.ModelSpec spec() {
     return new Models.ModelSpec(model, arch, ArchOptionsParser.parse(opts), paramKey);
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  * model file that says its scale needs none (an explicit value must agree with it); bicubic and the other
  * interpolators, and files that cannot say it, need it.
  */
-final class ScaleOption {
+public final class ScaleOption {
   static final int[] SUPPORTED = {2, 3, 4};
 
   @Spec(Spec.Target.MIXEE)
@@ -32,7 +32,7 @@ final class ScaleOption {
   }
 
   /** The given scale, or null. */
-  Integer get() {
+  public Integer get() {
     return scale;
   }
 }

@@ -55,6 +55,14 @@ public final class SubImageExtractor {
   /** What was written. */
   public record Summary(int images, long subImages) {}
 
+  /** One sub-image: its file name and the square it is cut from, in pixels of its source image. */
+  public record Crop(String name, int xPx, int yPx, int sizePx) {
+    /** The same square in an image {@code scale} times smaller (the LR partner). */
+    public Crop scaledDown(int scale) {
+      return new Crop(name, xPx / scale, yPx / scale, sizePx / scale);
+    }
+  }
+
   /** Crop start positions along an axis of {@code lengthPx} (empty when the crop does not fit). */
   public static List<Integer> positions(int lengthPx, Options options) {
     List<Integer> starts = new ArrayList<>();
@@ -87,7 +95,8 @@ public final class SubImageExtractor {
     progress.start("sub-images of " + inputDir, files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
       Image image = ImageFiles.read(files.get(i));
-      written.addAndGet(cut(image, positions(image, options, files.get(i)), options.cropPx(), stems.get(i), outputDir));
+      written.addAndGet(cut(image, crops(image.width(), image.height(), options, stems.get(i), files.get(i).toString()),
+          outputDir));
       progress.advance(1);
     });
     progress.finish();
@@ -121,37 +130,41 @@ public final class SubImageExtractor {
     progress.start("sub-images of " + pairs.hrDir() + " and " + pairs.lrDir(), files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
       PairedSample sample = pairs.load(i);
-      List<List<Integer>> hrStarts = positions(sample.hr(), options, files.get(i));
-      List<List<Integer>> lrStarts = hrStarts.stream().map(axis -> axis.stream().map(p -> p / s).toList()).toList();
-      written.addAndGet(cut(sample.hr(), hrStarts, options.cropPx(), stems.get(i), hrOutputDir));
-      cut(sample.lr(), lrStarts, options.cropPx() / s, stems.get(i), lrOutputDir);
+      List<Crop> hrCrops = crops(sample.hr().width(), sample.hr().height(), options, stems.get(i), files.get(i).toString());
+      written.addAndGet(cut(sample.hr(), hrCrops, hrOutputDir));
+      cut(sample.lr(), hrCrops.stream().map(c -> c.scaledDown(s)).toList(), lrOutputDir);
       progress.advance(1);
     });
     progress.finish();
     return new Summary(files.size(), written.get());
   }
 
-  /** Row and column start positions ({@code [rows, columns]}) for an image, or a failure naming the file. */
-  private static List<List<Integer>> positions(Image image, Options options, Path file) {
-    List<Integer> rows = positions(image.height(), options);
-    List<Integer> cols = positions(image.width(), options);
+  /**
+   * The sub-images of a {@code widthPx x heightPx} image whose file stem is {@code stem}, numbered row by row from 1,
+   * or a failure naming {@code source} when the image is smaller than one sub-image.
+   */
+  public static List<Crop> crops(int widthPx, int heightPx, Options options, String stem, String source) {
+    List<Integer> rows = positions(heightPx, options);
+    List<Integer> cols = positions(widthPx, options);
     if (rows.isEmpty() || cols.isEmpty()) {
-      throw new BadInputException(file + ": a " + image.width() + "x" + image.height()
+      throw new BadInputException(source + ": a " + widthPx + "x" + heightPx
           + " image is smaller than the " + options.cropPx() + "x" + options.cropPx() + " sub-image size");
     }
-    return List.of(rows, cols);
-  }
-
-  /** Writes the crops of {@code image} at every (row, column) start, numbered from 1; returns how many. */
-  private static int cut(Image image, List<List<Integer>> starts, int cropPx, String stem, Path outputDir) {
-    int number = 0;
-    for (int y : starts.get(0)) {
-      for (int x : starts.get(1)) {
-        number++;
-        ImageFiles.write(image.crop(x, y, cropPx, cropPx), outputDir.resolve(subImageName(stem, number)));
+    List<Crop> crops = new ArrayList<>(rows.size() * cols.size());
+    for (int y : rows) {
+      for (int x : cols) {
+        crops.add(new Crop(subImageName(stem, crops.size() + 1), x, y, options.cropPx()));
       }
     }
-    return number;
+    return crops;
+  }
+
+  /** Writes the {@code crops} of {@code image} into {@code outputDir}; returns how many. */
+  private static int cut(Image image, List<Crop> crops, Path outputDir) {
+    for (Crop c : crops) {
+      ImageFiles.write(image.crop(c.xPx(), c.yPx(), c.sizePx(), c.sizePx()), outputDir.resolve(c.name()));
+    }
+    return crops.size();
   }
 
   private static void checkDistinct(List<Path> files, List<String> stems) {
