@@ -11,6 +11,7 @@ import io.sr4j.data.train.PatchThroughput;
 import io.sr4j.data.train.Prefetcher;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.NativeThreads;
 import io.sr4j.nn.PhaseTimer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ public final class TrainBenchmark {
   public static Result run(RunPlan plan, long warmup, long iterations, boolean profile) throws InterruptedException {
     TrainConfig cfg = plan.cfg();
     if (cfg.numThreads() > 0) {
-      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
+      NativeThreads.limit(cfg.numThreads());
     }
     InputGradientGraph g = plan.newGenerator();
     InputGradientGraph d = cfg.isGan() ? plan.newDiscriminator() : null;
@@ -141,6 +142,6 @@ public final class TrainBenchmark {
         2, (int) Math.max(4, Math.min(50, iterations)));
     return new Result(plan.generator().card().arch() + " " + plan.generator().card().options(), first.n(),
         Arrays.toString(lr.shape()), warmup, iterations, median, flopPerIter / 1e9, flopPerIter / median / 1e9,
-        first.n() / median, pipe.patchesPerSecond(), Nd4j.getEnvironment().maxThreads(), byNetwork, phases);
+        first.n() / median, pipe.patchesPerSecond(), NativeThreads.current(), byNetwork, phases);
   }
 }

@@ -16,6 +16,7 @@ import io.sr4j.loss.AdversarialLoss;
 import io.sr4j.loss.LossTerm;
 import io.sr4j.loss.LossTerms;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.nn.NativeThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class Trainer {
    */
   public Result run(String resume) {
     if (cfg.numThreads() > 0) {
-      Nd4j.getEnvironment().setMaxThreads(cfg.numThreads());
+      NativeThreads.limit(cfg.numThreads());
     }
     Path runDir = plan.runDir();
     RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
