@@ -15,6 +15,7 @@ import io.sr4j.data.train.Prefetcher;
 import io.sr4j.infer.NetworkUpscaler;
 import io.sr4j.loss.PixelLoss;
 import io.sr4j.nn.InputGradientGraph;
+import io.sr4j.report.LiveReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ public final class Trainer {
     }
     Built built = buildGenerator(cfg);
     RunCheckpoints checkpoints = new RunCheckpoints(runDir.resolve("checkpoints"), cfg.logger().keepCheckpoints());
-    Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
+    Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir);
     String bestKey = validation.isEmpty() ? null : validation.bestKey();
     Start start = start(built, checkpoints, resume, bestKey);
     InputGradientGraph g = start.g();
@@ -179,6 +180,7 @@ public final class Trainer {
     log.line("network: " + built.card().arch() + " " + built.card().options() + ", "
         + io.sr4j.arch.ParameterCount.trainable(g) + " parameters");
     MetricsLog metrics = new MetricsLog(runDir, state.iteration());
+    LiveReport report = new LiveReport(runDir, log::line);
     Map<String, Double> lastVal = Map.of();
     try (Prefetcher batches = new Prefetcher(source, state.iteration(), Math.max(1, cfg.datasets().train().numWorkerPerGpu()), 4);
         RunLog.Progress progress = log.progress(state.iteration(), total)) {
@@ -231,6 +233,9 @@ public final class Trainer {
             checkpoints.markBest(saved);
           }
         }
+        if (validate) {
+          report.update();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -243,6 +248,8 @@ public final class Trainer {
           state.bestIteration()));
     }
     log.line("done: " + runDir.resolve("models").resolve("net_g_final.zip"));
+    report.update();
+    log.line(report.summary());
     log.close();
     return new Result(runDir, state.iteration(), lastVal, state);
   }

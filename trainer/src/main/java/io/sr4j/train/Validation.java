@@ -14,6 +14,7 @@ import io.sr4j.data.pairs.LrSynthesis;
 import io.sr4j.data.pairs.PairedFolder;
 import io.sr4j.data.pairs.PairedSample;
 import io.sr4j.infer.Upscaler;
+import io.sr4j.report.ValidationRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,21 +24,23 @@ import java.util.Map;
 
 /**
  * Validation during training: every configured set is upscaled with the current generator and scored with every
- * configured metric (paper protocol: 8-bit, Y or RGB, border crop; NIQE on Y); the first few SR images are saved.
- * Results are
+ * configured metric (paper protocol: 8-bit, Y or RGB, border crop; NIQE on Y); the first few SR images are saved
+ * to {@code visualization/<set>/} and every image's values to the run's {@link ValidationRecord}. Mean results are
  * keyed {@code <set>_<metric name>}, e.g. {@code Set5_psnr}.
  */
 public final class Validation {
   private final List<DatasetConfig> sets;
   private final ValSection val;
   private final int scale;
+  private final Path runDir;
   private final Path imageDir;
 
-  public Validation(List<DatasetConfig> sets, ValSection val, int scale, Path imageDir) {
+  public Validation(List<DatasetConfig> sets, ValSection val, int scale, Path runDir) {
     this.sets = sets;
     this.val = val;
     this.scale = scale;
-    this.imageDir = imageDir;
+    this.runDir = runDir;
+    this.imageDir = runDir.resolve("visualization");
   }
 
   public boolean isEmpty() {
@@ -52,6 +55,7 @@ public final class Validation {
   /** Scores {@code model} on every set; {@code iteration} names the saved images. */
   public Map<String, Double> run(Upscaler model, long iteration) {
     Map<String, Double> results = new LinkedHashMap<>();
+    Map<String, Map<String, Map<String, Double>>> perImage = new LinkedHashMap<>(); // set -> image -> metric -> value
     boolean allY = val.metrics().values().stream().allMatch(MetricConfig::testYChannel);
     for (DatasetConfig set : sets) {
       Path hr = BundledData.resolveHrFolder(set.datarootGt());
@@ -59,11 +63,15 @@ public final class Validation {
       PairedFolder folder = set.datarootLq() == null ? PairedFolder.synthesized(hr, scale, how)
           : PairedFolder.withLrFolder(hr, Path.of(set.datarootLq()), scale);
       Map<String, Double> sums = new LinkedHashMap<>();
+      Map<String, Map<String, Double>> images = new LinkedHashMap<>();
+      perImage.put(set.name(), images);
       for (int i = 0; i < folder.size(); i++) {
         PairedSample sample = folder.load(i);
         Image sr = model.upscale(sample.lr());
         Image ref = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
         Map<FidelityProtocol, QualityScore> scored = new HashMap<>();
+        Map<String, Double> values = new LinkedHashMap<>();
+        images.put(sample.name(), values);
         for (Map.Entry<String, MetricConfig> m : val.metrics().entrySet()) {
           MetricConfig mc = m.getValue();
           double v;
@@ -74,6 +82,7 @@ public final class Validation {
             v = mc.type().equals(MetricConfig.PSNR) ? q.psnr() : q.ssim();
           }
           sums.merge(m.getKey(), v, Double::sum);
+          values.put(m.getKey(), v);
         }
         if (val.saveImg() && i < val.numSaveImg()) {
           ImageFiles.write(sr, imageDir.resolve(set.name()).resolve(sample.name() + "_" + iteration + ".png"));
@@ -83,6 +92,7 @@ public final class Validation {
         results.put(set.name() + "_" + s.getKey(), s.getValue() / folder.size());
       }
     }
+    ValidationRecord.of(iteration, perImage).write(runDir);
     return results;
   }
 
