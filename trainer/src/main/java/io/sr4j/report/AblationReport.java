@@ -21,8 +21,8 @@ public final class AblationReport {
   /** One variant: its label (legend, crop grid) and its run folder. */
   public record Variant(String label, Path runDir) {}
 
-  /** The page's data for its script: the charts and the variants in legend order. */
-  record Data(String kind, List<Chart> charts, List<Chart.Line> runs) {}
+  /** The page's data for its script: the charts (one line per variant, in legend order). */
+  record Data(String kind, List<Chart> charts) {}
 
   private AblationReport() {}
 
@@ -53,12 +53,8 @@ public final class AblationReport {
     crops(html, dir, variants, runs);
     html.raw("</main>\n<footer>generated ").text(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
         .raw(" by sr4j</footer>\n");
-    List<Chart.Line> legend = new ArrayList<>();
-    for (int i = 0; i < variants.size(); i++) {
-      legend.add(new Chart.Line(variants.get(i).label(), Chart.PALETTE.get(i % Chart.PALETTE.size()), new Double[0]));
-    }
     Path out = dir.resolve("report.html");
-    html.write(out, new Data("ablation", charts, legend), true);
+    html.write(out, new Data("ablation", charts), true);
     return out;
   }
 

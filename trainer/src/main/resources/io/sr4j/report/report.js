@@ -128,6 +128,7 @@
   });
 
   // ---- image comparisons: synchronised full-resolution crops and a view that flips between them ----
+  var VIEW_PX = 240; // side of a crop view (.vp in the style sheet)
   Array.prototype.forEach.call(document.querySelectorAll('.cmp'), function (cmp) {
     var vps = Array.prototype.slice.call(cmp.querySelectorAll('.vp'));
     var imgs = Array.prototype.slice.call(cmp.querySelectorAll('img.layer'));
@@ -141,6 +142,10 @@
       var w = ref.naturalWidth * zoom + 'px', h = ref.naturalHeight * zoom + 'px';
       Array.prototype.forEach.call(cmp.querySelectorAll('.stack'), function (s) { s.style.width = w; s.style.height = h; });
       imgs.forEach(function (i) { i.style.width = w; i.style.height = h; });
+      vps.forEach(function (v) { // a view no larger than the image
+        v.style.width = Math.min(VIEW_PX, ref.naturalWidth * zoom) + 'px';
+        v.style.height = Math.min(VIEW_PX, ref.naturalHeight * zoom) + 'px';
+      });
       return true;
     }
     function centreAt(fx, fy) {

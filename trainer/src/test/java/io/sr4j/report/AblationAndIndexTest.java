@@ -43,7 +43,8 @@ class AblationAndIndexTest {
     for (JsonNode v : data.get("charts").get(2).get("lines").get(1).get("values")) {
       assertTrue(v.isNull(), "b has no Set14 curve: an empty line keeps the legend order");
     }
-    assertEquals("#1f77b4", data.get("runs").get(0).get("color").asText());
+    assertEquals("#1f77b4", data.get("charts").get(0).get("lines").get(0).get("color").asText());
+    assertEquals("#d62728", data.get("charts").get(3).get("lines").get(1).get("color").asText(), "a variant's colour");
     String html = Files.readString(page);
     assertTrue(html.contains("<td data-sort=\"29.3\" class=\"best\">29.30</td>"), "the table, best in bold");
     assertTrue(html.contains("data-series=\"2\""), "a legend entry per variant");
