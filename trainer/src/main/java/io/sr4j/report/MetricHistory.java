@@ -162,16 +162,6 @@ public final class MetricHistory {
       return size - 1;
     }
 
-    /** The value logged at {@code iter} (the last one if logged twice), or null. */
-    public Double at(long iter) {
-      for (int i = size - 1; i >= 0; i--) {
-        if (iters[i] == iter) {
-          return values[i];
-        }
-      }
-      return null;
-    }
-
     /** The index of the best finite value (the first of equal ones), or -1 when there is none. */
     public int bestIndex(boolean higherIsBetter) {
       int best = -1;
