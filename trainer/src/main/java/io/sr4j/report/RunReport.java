@@ -1,11 +1,15 @@
 package io.sr4j.report;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +98,10 @@ public final class RunReport {
     }
     if (run.discriminator() != null) {
       fact(html, "discriminator", run.discriminator());
+    }
+    Object pretrained = run.configAt("path", "pretrain_network_g");
+    if (pretrained != null) {
+      fact(html, "initialised from", pretrained.toString());
     }
     RunFolder.Best best = run.best();
     if (best != null) {
@@ -359,7 +367,9 @@ public final class RunReport {
       html.raw("</pre>\n");
     }
     if (!run.configText().isEmpty()) {
-      html.raw("<details><summary>resolved config (config.yml, every default filled in)</summary><pre id=\"config-yml\">")
+      html.raw("<p class=\"note\">config.yml SHA-256 <code>").text(sha256(run.configText()))
+          .raw("</code> (checkpoints record the hash of the config they were written with)</p>\n")
+          .raw("<details><summary>resolved config (config.yml, every default filled in)</summary><pre id=\"config-yml\">")
           .text(run.configText()).raw("</pre></details>\n");
     }
     if (!run.log().tail().isEmpty()) {
@@ -368,6 +378,14 @@ public final class RunReport {
       html.raw("</pre></details>\n");
     }
     html.raw("</section>\n");
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void fact(Html html, String name, String value) {
