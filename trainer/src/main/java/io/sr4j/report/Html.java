@@ -156,7 +156,7 @@ final class Html {
     return this;
   }
 
-  /** One validation image: side-by-side crops of every layer at full resolution, and one view that flips. */
+  /** One validation image: side-by-side crops of every layer at full resolution, and (for two or more) a view that flips. */
   record Comparison(String title, List<Layer> layers, int shown) {}
 
   /** One image of a comparison: its label and relative URL. */
@@ -165,13 +165,20 @@ final class Html {
   Html comparison(Comparison c) {
     body.append("<div class=\"cmp\"><div class=\"cmp-head\"><b>").append(esc(c.title())).append("</b>")
         .append("<label>zoom <select class=\"cmp-zoom\"><option value=\"1\">1x</option><option value=\"2\">2x</option>")
-        .append("<option value=\"4\">4x</option></select></label><span class=\"hint\">drag or scroll a view to pan; ")
-        .append("click the last view, or press \u2190 \u2192 or 1-").append(c.layers().size())
-        .append(" on it, to flip</span></div>\n<div class=\"cmp-row\">");
+        .append("<option value=\"4\">4x</option></select></label><span class=\"hint\">drag a view to pan");
+    boolean flips = c.layers().size() > 1;
+    if (flips) {
+      body.append("; click the last view, or press \u2190 \u2192 or 1-").append(c.layers().size()).append(" on it, to flip");
+    }
+    body.append("</span></div>\n<div class=\"cmp-row\">");
     for (Layer l : c.layers()) {
       body.append("<figure class=\"crop\"><div class=\"vp\"><div class=\"stack\"><img class=\"layer\" src=\"")
           .append(esc(l.href())).append("\" alt=\"").append(esc(l.label())).append("\"></div></div><figcaption>")
           .append(esc(l.label())).append("</figcaption></figure>");
+    }
+    if (!flips) {
+      body.append("</div></div>\n");
+      return this;
     }
     body.append("<figure class=\"flip\" tabindex=\"0\" data-shown=\"").append(c.shown()).append("\"><div class=\"vp\">")
         .append("<div class=\"stack\">");

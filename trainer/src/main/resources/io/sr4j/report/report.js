@@ -132,8 +132,8 @@
   Array.prototype.forEach.call(document.querySelectorAll('.cmp'), function (cmp) {
     var vps = Array.prototype.slice.call(cmp.querySelectorAll('.vp'));
     var imgs = Array.prototype.slice.call(cmp.querySelectorAll('img.layer'));
-    var flip = cmp.querySelector('.flip');
-    var layers = Array.prototype.slice.call(flip.querySelectorAll('img.layer'));
+    var flip = cmp.querySelector('.flip'); // absent for a single image
+    var layers = flip ? Array.prototype.slice.call(flip.querySelectorAll('img.layer')) : [];
     var zoom = 1, centred = false;
 
     function size() {
@@ -183,7 +183,7 @@
       v.addEventListener('pointerup', function () {
         var clicked = start && !start.moved;
         start = null;
-        if (clicked && flip.contains(v)) show((+flip.dataset.shown + 1) % layers.length);
+        if (clicked && flip && flip.contains(v)) show((+flip.dataset.shown + 1) % layers.length);
       });
     });
 
@@ -192,8 +192,8 @@
       layers.forEach(function (img, j) { img.classList.toggle('hidden', j !== i); });
       flip.querySelector('.flip-label').textContent = layers[i].dataset.label;
     }
-    show(+flip.dataset.shown);
-    flip.addEventListener('keydown', function (e) {
+    if (flip) show(+flip.dataset.shown);
+    if (flip) flip.addEventListener('keydown', function (e) {
       var cur = +flip.dataset.shown, n = layers.length;
       if (e.key === 'ArrowRight' || e.key === ' ') show((cur + 1) % n);
       else if (e.key === 'ArrowLeft') show((cur + n - 1) % n);

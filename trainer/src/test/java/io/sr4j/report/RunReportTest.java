@@ -194,6 +194,17 @@ class RunReportTest {
   }
 
   @Test
+  void aSingleImageGetsItsCropWithoutAFlipView() throws IOException {
+    Path run = dir.resolve("one");
+    ReportFixtures.lines(run.resolve("metrics.jsonl"), List.of(ReportFixtures.metrics(10, "Set5_psnr", 30.0)));
+    ImageFiles.write(ReportFixtures.pattern(20, 20, 0.1f), run.resolve("visualization/Set5/baby_10.png"));
+    Path page = RunReport.write(run);
+    assertEquals(List.of("visualization/Set5/baby_10.png"), sources(page));
+    assertFalse(Files.readString(page).contains("class=\"flip\""), "nothing to flip between");
+    assertTrue(Files.readString(page).contains("SR, latest = best (iteration 10)"), "best from the inferred PSNR key");
+  }
+
+  @Test
   void longHistoriesAreAveragedDownToABoundedNumberOfPoints() throws IOException {
     Path run = dir.resolve("long");
     List<String> lines = new ArrayList<>();
