@@ -123,24 +123,27 @@ final class Html {
   /** Renders a sortable table. */
   Html table(String id, ResultsTable table) {
     body.append("<div class=\"table-wrap\"><table class=\"sortable\" id=\"").append(esc(id)).append("\"><thead><tr>");
-    for (int c = 0; c < table.columns().size(); c++) {
+    boolean[] numeric = new boolean[table.columns().size()];
+    for (int c = 0; c < numeric.length; c++) {
       final int col = c;
-      boolean numeric = !table.rows().isEmpty()
+      numeric[c] = !table.rows().isEmpty()
           && table.rows().stream().allMatch(r -> r.get(col).sortValue() != null || r.get(col).text().isEmpty()
               || r.get(col).text().equals("-"));
-      body.append("<th data-type=\"").append(numeric ? "num" : "text").append("\" tabindex=\"0\">")
+      body.append("<th data-type=\"").append(numeric[c] ? "num\"" : "text\" class=\"text\"").append(" tabindex=\"0\">")
           .append(esc(table.columns().get(c))).append("</th>");
     }
     body.append("</tr></thead><tbody>\n");
     for (List<ResultsTable.Cell> row : table.rows()) {
       body.append("<tr>");
-      for (ResultsTable.Cell cell : row) {
+      for (int c = 0; c < row.size(); c++) {
+        ResultsTable.Cell cell = row.get(c);
         body.append("<td");
         if (cell.sortValue() != null) {
           body.append(" data-sort=\"").append(number(cell.sortValue())).append('"');
         }
-        if (cell.bold()) {
-          body.append(" class=\"best\"");
+        String classes = (numeric[c] ? "" : " text") + (cell.bold() ? " best" : "");
+        if (!classes.isEmpty()) {
+          body.append(" class=\"").append(classes.substring(1)).append('"');
         }
         body.append('>');
         if (cell.href() != null) {

@@ -265,8 +265,14 @@ public final class RunReport {
     }
     RunFolder.Best best = run.best();
     boolean refsMissing = false;
-    for (Map.Entry<String, Map<String, ValidationImages.Samples>> set : run.images().sets().entrySet()) {
-      for (Map.Entry<String, ValidationImages.Samples> img : set.getValue().entrySet()) {
+    List<String> setOrder = new ArrayList<>(run.sets()); // the config's order, then any other folder
+    run.images().sets().keySet().stream().filter(k -> !setOrder.contains(k)).forEach(setOrder::add);
+    for (String setName : setOrder) {
+      Map<String, ValidationImages.Samples> samples = run.images().sets().get(setName);
+      if (samples == null) {
+        continue;
+      }
+      for (Map.Entry<String, ValidationImages.Samples> img : samples.entrySet()) {
         ValidationImages.Samples s = img.getValue();
         Map.Entry<Long, Path> last = s.srAtOrBefore(latest);
         if (last == null) {
@@ -287,7 +293,7 @@ public final class RunReport {
           layers.add(new Html.Layer("HR", Html.href(run.dir(), s.hr())));
         }
         refsMissing |= s.hr() == null || s.bicubic() == null;
-        html.comparison(new Html.Comparison(set.getKey() + " / " + img.getKey(), layers, shown));
+        html.comparison(new Html.Comparison(setName + " / " + img.getKey(), layers, shown));
       }
     }
     if (refsMissing) {

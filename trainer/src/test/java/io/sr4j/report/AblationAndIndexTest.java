@@ -79,7 +79,7 @@ class AblationAndIndexTest {
     assertTrue(html.contains("<th data-type=\"num\" tabindex=\"0\">best Set5_psnr</th>"), html);
     assertTrue(html.contains("<th data-type=\"num\" tabindex=\"0\">best Set5_niqe</th>"));
     assertTrue(html.contains("<a href=\"gan_a/report.html\">gan_a</a>"), "a run with a report links to it");
-    assertTrue(html.contains("<td>gan_b</td>"), "a run without one is listed by name");
+    assertTrue(html.contains("<td class=\"text\">gan_b</td>"), "a run without one is listed by name");
     assertTrue(html.contains("<td data-sort=\"29.3\">29.300 @ 20</td>"), "gan_b's best Set5 PSNR with its iteration");
     assertTrue(html.contains("<td data-sort=\"6.1\">6.100 @ 20</td>"), "NIQE: lowest is best");
     assertTrue(html.contains("<td data-sort=\"241\">4 min 01 s</td>"), "wall time");

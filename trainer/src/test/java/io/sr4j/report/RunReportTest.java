@@ -157,7 +157,7 @@ class RunReportTest {
     assertTrue(html.contains("5 min 30 s"), "wall time from status.json");
     assertTrue(html.contains("1500 MB resident"), "peak memory: the larger of status.json and metrics.jsonl");
     assertTrue(html.contains("0.200 s/iter (5.00 it/s) lately"), "speed");
-    assertTrue(html.contains("<td>head</td><td data-sort=\"31.25\">31.250</td>"), "per-image value: " + html);
+    assertTrue(html.contains("<td class=\"text\">head</td><td data-sort=\"31.25\">31.250</td>"), "per-image value: " + html);
     assertEquals(List.of("visualization/Set5/head_bicubic.png", "visualization/Set5/head_00000200.png",
         "visualization/Set5/head_hr.png", "visualization/Set5/head_bicubic.png",
         "visualization/Set5/head_00000200.png", "visualization/Set5/head_hr.png"), sources(page),
