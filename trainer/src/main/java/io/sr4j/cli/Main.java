@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       BurstCommand.class,
       SparkCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -31,9 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Trains a generator from a {@link RunPlan}: builds (or restores) the networks, the loss terms and the data
  * pipeline, then runs the steps; everything else (loss log, validation, best and checkpoint policies, progress,
- * status file, reports, ablation bookkeeping) is a {@link TrainingListener}. Outputs in the run folder: checkpoints/,
- * models/net_g_final.zip (and net_g_ema_final.zip), metrics.jsonl/.csv, plots, visualization/, status.json,
- * train.log and the resolved config.yml.
+ * status file, report, ablation bookkeeping) is a {@link TrainingListener}. Outputs in the run folder: checkpoints/,
+ * models/net_g_final.zip (and net_g_ema_final.zip), metrics.jsonl/.csv, plots, visualization/, validation/ (per-image
+ * values), status.json, report.html, train.log and the resolved config.yml.
  */
 public final class Trainer {
   /** How the run ended; {@code trainedNow} iterations were trained by this call. */
@@ -78,14 +78,14 @@ public final class Trainer {
     RunCheckpoints.Restored restored = checkpoints.restoreFor(resume, plan); // before any file is written
     try (RunLog log = new RunLog(runDir.resolve("train.log"), console, terminal)) {
       checkpoints.reportTo(log);
-      Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir.resolve("visualization"));
+      Validation validation = new Validation(cfg.datasets().val(), cfg.val(), cfg.scale(), runDir);
       String bestKey = validation.isEmpty() ? null : validation.bestKey();
       boolean higher = bestKey == null || validation.higherIsBetter(bestKey);
       TrainingRun run = start(restored, bestKey, log);
       MetricsLog metrics = new MetricsLog(runDir, run.iteration());
       List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressDisplay(), new LossWindow(metrics),
           new ValidationHook(validation, metrics), new BestTracker(bestKey, higher), new CheckpointPolicy(checkpoints),
-          new StatusFile(runDir, higher)));
+          new StatusFile(runDir, higher), new ReportHook()));
       listeners.addAll(extra);
       run.listenedBy(listeners);
       writeConfig(runDir);

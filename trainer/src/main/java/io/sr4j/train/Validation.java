@@ -14,6 +14,7 @@ import io.sr4j.eval.Metrics;
 import io.sr4j.eval.Scoring;
 import io.sr4j.infer.Interpolation;
 import io.sr4j.infer.Upscaler;
+import io.sr4j.report.ValidationRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,22 +25,26 @@ import java.util.Locale;
 /**
  * Validation during training: every configured set is scored with the configured metrics through
  * {@link Scoring} (the same path as {@code sr evaluate}); results are keyed {@code <set>_<metric name>}, e.g.
- * {@code Set5_psnr}. The first {@code num_save_img} images of each set are saved in colour, as {@code sr upscale}
- * makes them, as {@code visualization/<set>/<image>_<iteration, 8 digits>.png}, next to {@code <image>_bicubic.png}
- * and {@code <image>_hr.png} (written once), so that samples sort by iteration and compare at a glance.
+ * {@code Set5_psnr}; every image's values go to {@code validation/iter_<iteration, 8 digits>.json}
+ * ({@link ValidationRecord}). The first {@code num_save_img} images of each set are saved in colour, as
+ * {@code sr upscale} makes them, as {@code visualization/<set>/<image>_<iteration, 8 digits>.png}, next to
+ * {@code <image>_bicubic.png} and {@code <image>_hr.png} (written once), so that samples sort by iteration and compare
+ * at a glance.
  */
 public final class Validation {
   private final List<DatasetConfig> sets;
   private final ValSection val;
   private final int scale;
+  private final Path runDir;
   private final Path imageDir;
   private final Map<String, Metric> metrics;
 
-  public Validation(List<DatasetConfig> sets, ValSection val, int scale, Path imageDir) {
+  public Validation(List<DatasetConfig> sets, ValSection val, int scale, Path runDir) {
     this.sets = sets;
     this.val = val;
     this.scale = scale;
-    this.imageDir = imageDir;
+    this.runDir = runDir;
+    this.imageDir = runDir.resolve("visualization");
     this.metrics = Metrics.from(val.metrics(), scale);
   }
 
@@ -50,6 +55,7 @@ public final class Validation {
   /** Scores {@code model} on every set; {@code iteration} names the saved images. */
   public Map<String, Double> run(Upscaler model, long iteration) {
     Map<String, Double> results = new LinkedHashMap<>();
+    Map<String, Map<String, Map<String, Double>>> perImage = new LinkedHashMap<>(); // set -> image -> metric -> value
     for (DatasetConfig set : sets) {
       PairedFolder folder = Scoring.pairedSet(set.datarootGt(), set.datarootLq() == null ? null : Path.of(set.datarootLq()),
           scale, Scoring.paperSynthesis(model, metrics));
@@ -60,7 +66,11 @@ public final class Validation {
         }
       });
       table.means().forEach((k, v) -> results.put(set.name() + "_" + k, v));
+      Map<String, Map<String, Double>> images = new LinkedHashMap<>();
+      table.images().forEach(s -> images.put(s.name(), s.values()));
+      perImage.put(set.name(), images);
     }
+    ValidationRecord.of(iteration, perImage).write(runDir);
     return results;
   }
 
