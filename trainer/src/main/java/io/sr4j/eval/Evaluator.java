@@ -44,12 +44,13 @@ public final class Evaluator {
       throw new BadInputException("model " + upscaler.name() + " upscales x" + upscaler.scale()
           + " but the set is paired for x" + set.scale());
     }
+    Upscaler pipeline = upscaler.withResizeBorder(set.synthesis().resizeBorder());
     List<ImageScore> scores = new ArrayList<>(set.size());
     double psnrSum = 0;
     double ssimSum = 0;
     for (int i = 0; i < set.size(); i++) {
       PairedSample sample = set.load(i);
-      Image sr = upscaler.upscale(sample.lr());
+      Image sr = pipeline.upscale(sample.lr());
       // RGB networks turn gray inputs into RGB; their reference is then the gray image as RGB (as BasicSR reads it)
       Image hr = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
       QualityScore q;

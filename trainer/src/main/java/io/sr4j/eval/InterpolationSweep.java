@@ -79,7 +79,7 @@ public final class InterpolationSweep {
     List<Image> hr = new ArrayList<>();
     List<Image> bicubic = new ArrayList<>();
     List<List<Image>> sr = new ArrayList<>();
-    Upscaler bic = new Interpolation(ResizeKernel.BICUBIC, set.scale());
+    Upscaler bic = new Interpolation(ResizeKernel.BICUBIC, set.scale(), set.synthesis().resizeBorder());
     for (int i = 0; i < Math.min(shown, samples.size()); i++) {
       names.add(samples.get(i).name());
       hr.add(samples.get(i).hr());
@@ -89,7 +89,8 @@ public final class InterpolationSweep {
     List<Row> rows = new ArrayList<>();
     for (BigDecimal alpha : alphas) {
       var net = NetworkInterpolation.interpolate(a.network(), b.network(), alpha.doubleValue());
-      Upscaler up = new NetworkUpscaler(net, card, "alpha " + alpha.toPlainString());
+      Upscaler up = new NetworkUpscaler(net, card, "alpha " + alpha.toPlainString())
+          .withResizeBorder(set.synthesis().resizeBorder());
       double psnr = 0;
       double ssim = 0;
       double n = 0;

@@ -58,10 +58,11 @@ public final class Validation {
       LrSynthesis how = allY && model.worksOnLuma() ? LrSynthesis.LUMA : LrSynthesis.RGB8;
       PairedFolder folder = set.datarootLq() == null ? PairedFolder.synthesized(hr, scale, how)
           : PairedFolder.withLrFolder(hr, Path.of(set.datarootLq()), scale);
+      Upscaler pipeline = model.withResizeBorder(folder.synthesis().resizeBorder());
       Map<String, Double> sums = new LinkedHashMap<>();
       for (int i = 0; i < folder.size(); i++) {
         PairedSample sample = folder.load(i);
-        Image sr = model.upscale(sample.lr());
+        Image sr = pipeline.upscale(sample.lr());
         Image ref = sr.channels() == 3 && sample.hr().isGray() ? sample.hr().toRgb() : sample.hr();
         Map<FidelityProtocol, QualityScore> scored = new HashMap<>();
         for (Map.Entry<String, MetricConfig> m : val.metrics().entrySet()) {

@@ -150,10 +150,11 @@ public final class PairedFolder {
     Image cropped = hr.modcrop(scale).withoutAlpha();
     if (synthesis == LrSynthesis.LUMA) {
       Image y = Image.of(cropped.width(), cropped.height(), Quantize.snapToUint8(YCbCr.luma(cropped)));
-      Image lr = Imresize.resize(y, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.FLOAT);
+      Image lr = Imresize.resize(y, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.FLOAT, synthesis.resizeBorder());
       return new PairedSample(name, lr, y);
     }
-    Image lr = Imresize.resize(cropped, 1.0 / scale, ResizeKernel.BICUBIC);
+    Image lr = Imresize.resize(cropped, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.forBitDepth(cropped.bitDepth()),
+        synthesis.resizeBorder());
     return new PairedSample(name, lr, cropped);
   }
 

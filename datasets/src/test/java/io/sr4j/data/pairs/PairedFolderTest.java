@@ -2,6 +2,7 @@ package io.sr4j.data.pairs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +12,13 @@ import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +62,11 @@ class PairedFolderTest {
     assertEquals(1, s.hr().channels());
     float[] y = Quantize.snapToUint8(YCbCr.luma(img.cropTopLeft(30, 30)));
     assertArrayEquals(y, s.hr().plane(0));
-    Image lr = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    Image lr = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT,
+        ResizeBorder.REPLICATE);
     assertArrayEquals(lr.plane(0), s.lr().plane(0));
+    Image mirrored = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    assertFalse(Arrays.equals(mirrored.plane(0), s.lr().plane(0)), "the release's imresize replicates the edges");
   }
 
   @Test

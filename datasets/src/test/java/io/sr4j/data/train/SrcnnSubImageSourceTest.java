@@ -10,6 +10,7 @@ import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.pairs.BundledData;
 import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
 import java.io.IOException;
@@ -41,10 +42,11 @@ class SrcnnSubImageSourceTest {
       }
     }
     Image label = Image.of(w, h, y);
-    Image lr = Imresize.resize(label, 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    // both resizes replicate the edge samples, as the MATLAB imresize of the SRCNN release did
+    Image lr = Imresize.resize(label, 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT, ResizeBorder.REPLICATE);
     assertEquals(16, lr.width());
     assertEquals(15, lr.height());
-    Image input = Imresize.resizeTo(lr, w, h, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    Image input = Imresize.resizeTo(lr, w, h, ResizeKernel.BICUBIC, SampleType.FLOAT, ResizeBorder.REPLICATE);
     List<float[][]> expected = List.of(
         new float[][] {input.crop(0, 0, 33, 33).plane(0), label.crop(0, 0, 33, 33).plane(0)},
         new float[][] {input.crop(14, 0, 33, 33).plane(0), label.crop(14, 0, 33, 33).plane(0)});
