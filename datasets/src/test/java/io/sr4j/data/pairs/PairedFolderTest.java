@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.color.Quantize;
 import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
@@ -60,7 +59,7 @@ class PairedFolderTest {
     ImageFiles.write(img, hr.resolve("pic.png"));
     PairedSample s = PairedFolder.synthesized(hr, 3, LrSynthesis.LUMA).load(0);
     assertEquals(1, s.hr().channels());
-    float[] y = Quantize.snapToUint8(YCbCr.luma(img.cropTopLeft(30, 30)));
+    float[] y = YCbCr.lumaUint8(img.cropTopLeft(30, 30));
     assertArrayEquals(y, s.hr().plane(0));
     Image lr = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT,
         ResizeBorder.REPLICATE);

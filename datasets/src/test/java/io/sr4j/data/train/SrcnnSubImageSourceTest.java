@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.pairs.BundledData;
 import io.sr4j.data.resize.Imresize;
@@ -36,9 +35,11 @@ class SrcnnSubImageSourceTest {
     float[] y = new float[w * h];
     for (int j = 0; j < h; j++) {
       for (int i = 0; i < w; i++) {
-        double luma = YCbCr.lumaCode(
-            TestImages.code(rgb.get(0, i, j)), TestImages.code(rgb.get(1, i, j)), TestImages.code(rgb.get(2, i, j)));
-        y[j * w + i] = Math.round(luma) / 255f; // MATLAB rgb2ycbcr on uint8 rounds
+        // MATLAB rgb2ycbcr on uint8: (1/255) * [65.481 128.553 24.966] * [R G B]' + 16 in double, rounded
+        double luma = (1 / 255.0) * 65.481 * TestImages.code(rgb.get(0, i, j))
+            + (1 / 255.0) * 128.553 * TestImages.code(rgb.get(1, i, j))
+            + (1 / 255.0) * 24.966 * TestImages.code(rgb.get(2, i, j)) + 16;
+        y[j * w + i] = Math.round(luma) / 255f;
       }
     }
     Image label = Image.of(w, h, y);
