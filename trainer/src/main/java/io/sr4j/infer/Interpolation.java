@@ -8,7 +8,8 @@ import io.sr4j.data.resize.SampleType;
 
 /**
  * Classical upscaling with MATLAB {@code imresize} (bicubic, bilinear or nearest), in double precision: the
- * baselines of every SR table. Colour planes and alpha are resampled independently.
+ * baselines of every SR table. Colour planes and alpha are resampled independently; {@code border} says how
+ * samples past the edges are read.
  */
 public record Interpolation(ResizeKernel kernel, int scale, ResizeBorder border) implements Upscaler {
   /** With MATLAB's current (symmetric) border rule. */
