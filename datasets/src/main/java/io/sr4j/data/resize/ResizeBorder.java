@@ -7,8 +7,8 @@ package io.sr4j.data.resize;
 public enum ResizeBorder {
   /**
    * Mirror, repeating the edge sample (1-based {@code ..., 2, 1, 1, 2, ...}): MATLAB's {@code imresize} today
-   * ("mirror out-of-bounds indices; equivalent of doing symmetric padding"), which made the DIV2K LR files and
-   * which BasicSR's {@code imresize} reproduces.
+   * ("mirror out-of-bounds indices; equivalent of doing symmetric padding"), as BasicSR's {@code imresize}
+   * reproduces it. The default everywhere except the SRCNN release's pipeline.
    */
   SYMMETRIC {
     @Override
@@ -19,9 +19,9 @@ public enum ResizeBorder {
     }
   },
   /**
-   * Repeat the edge sample (1-based {@code ..., 1, 1, 1, 2, ...}): MATLAB's {@code imresize} as rewritten in 2006
-   * ("clamp out-of-range indices; has the effect of replicating end-points"): the SRCNN release's per-image numbers
-   * are reproduced with this rule, not with the mirror.
+   * Repeat the edge sample (1-based {@code ..., 1, 1, 1, 2, ...}): the earlier {@code imresize} of MATLAB's 2006
+   * rewrite ("clamp out-of-range indices; has the effect of replicating end-points"). The SRCNN release's per-image
+   * numbers are reproduced with this rule, not with the mirror.
    */
   REPLICATE {
     @Override
