@@ -68,7 +68,7 @@ public final class InterpolationSweep {
     List<Image> hrImages = new ArrayList<>();
     List<Image> bicubic = new ArrayList<>();
     List<List<Image>> sr = new ArrayList<>();
-    Upscaler bic = new Interpolation(ResizeKernel.BICUBIC, set.scale());
+    Upscaler bic = Scoring.pipeline(new Interpolation(ResizeKernel.BICUBIC, set.scale()), set.synthesis());
     for (int i = 0; i < Math.min(shown, set.size()); i++) {
       var s = set.load(i);
       names.add(s.name());

@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one evaluation path: validation during training, {@code sr evaluate}, the interpolation sweep and every later
- * consumer score an {@link Upscaler} on a paired set with a set of {@link Metric}s here. This is also where the
- * rules that make the numbers comparable with papers live: how LR images are made ({@link #paperSynthesis}), what
- * an RGB network's output is measured against when the HR image is gray ({@link #reference}), and how the set's
- * score is averaged (the plain mean of the per-image values, as every SR paper reports).
+ * The one evaluation path: validation during training, {@code sr evaluate}, the interpolation sweep, the Spark job
+ * and every later consumer score an {@link Upscaler} on a paired set with a set of {@link Metric}s here. This is also
+ * where the rules that make the numbers comparable with papers live: how LR images are made ({@link #paperSynthesis})
+ * and how the upscaler's own resizing reads past image edges in that pipeline ({@link #pipeline}), what an RGB
+ * network's output is measured against when the HR image is gray ({@link #reference}), and how the set's score is
+ * averaged (the plain mean of the per-image values, as every SR paper reports).
  */
 public final class Scoring {
   private Scoring() {}
@@ -46,6 +47,14 @@ public final class Scoring {
     return Metrics.allOnY(metrics) && upscaler.worksOnLuma() ? LrSynthesis.LUMA : LrSynthesis.RGB8;
   }
 
+  /**
+   * The upscaler as the pipeline of {@code synthesis} runs it: its interpolations (bicubic, SRCNN's pre-upsampling,
+   * chroma) read past the image edges the way the MATLAB that made those LR images does.
+   */
+  public static Upscaler pipeline(Upscaler upscaler, LrSynthesis synthesis) {
+    return upscaler.withResizeBorder(synthesis.resizeBorder());
+  }
+
   /** A paired set: HR from a folder or bundled set name, LR read from {@code lrDir} or made by {@code synthesis}. */
   public static PairedFolder pairedSet(String hrFolderOrSet, Path lrDir, int scale, LrSynthesis synthesis) {
     Path hr = BundledData.resolveHrFolder(hrFolderOrSet);
@@ -57,7 +66,7 @@ public final class Scoring {
     return sr.channels() == 3 && hr.isGray() ? hr.toRgb() : hr;
   }
 
-  /** Upscales and scores one sample; {@code listener} gets the SR image. */
+  /** Upscales and scores one sample ({@code upscaler} already adapted by {@link #pipeline}); {@code listener} gets the SR image. */
   public static ImageScores scoreSample(Upscaler upscaler, PairedSample sample, Map<String, Metric> metrics,
       Listener listener) {
     Image sr = upscaler.upscale(sample.lr());
@@ -81,11 +90,12 @@ public final class Scoring {
       throw new BadInputException("model " + upscaler.name() + " upscales x" + upscaler.scale()
           + " but the set is paired for x" + set.scale());
     }
+    Upscaler inPipeline = pipeline(upscaler, set.synthesis());
     List<ImageScores> images = new ArrayList<>(set.size());
     for (int i = 0; i < set.size(); i++) {
       PairedSample sample = set.load(i);
       try {
-        images.add(scoreSample(upscaler, sample, metrics, listener));
+        images.add(scoreSample(inPipeline, sample, metrics, listener));
       } catch (IllegalArgumentException e) {
         throw new BadInputException(set.hrFile(i) + ": cannot score the SR output (" + e.getMessage() + ")", e);
       }

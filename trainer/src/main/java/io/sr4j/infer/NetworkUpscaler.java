@@ -5,6 +5,7 @@ import io.sr4j.ckpt.ModelCard;
 import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -33,12 +34,18 @@ public final class NetworkUpscaler implements Upscaler {
   private final ModelCard card;
   private final String name;
   private final int shrinkPerSide;
+  private final ResizeBorder border;
 
   public NetworkUpscaler(Forward network, ModelCard card, String name) {
+    this(network, card, name, ResizeBorder.SYMMETRIC);
+  }
+
+  private NetworkUpscaler(Forward network, ModelCard card, String name, ResizeBorder border) {
     this.network = network;
     this.card = card;
     this.name = name;
     this.shrinkPerSide = card.typedOptions() instanceof Srcnn.Options o ? o.shrinkPerSide() : 0;
+    this.border = border;
   }
 
   /** A DL4J graph, run in inference mode (sharing its parameters, which may go on changing between calls). */
@@ -76,6 +83,11 @@ public final class NetworkUpscaler implements Upscaler {
   }
 
   @Override
+  public NetworkUpscaler withResizeBorder(ResizeBorder newBorder) {
+    return new NetworkUpscaler(network, card, name, newBorder);
+  }
+
+  @Override
   public Image upscale(Image lr) {
     int s = card.scale();
     float[] alpha = lr.hasAlpha() ? bicubic(lr.alpha(), lr.width(), lr.height()) : null;
@@ -92,7 +104,8 @@ public final class NetworkUpscaler implements Upscaler {
   }
 
   private float[] bicubic(float[] plane, int w, int h) {
-    return Imresize.resize(Image.of(w, h, plane), card.scale(), ResizeKernel.BICUBIC, SampleType.FLOAT).plane(0);
+    return Imresize.resize(Image.of(w, h, plane), card.scale(), ResizeKernel.BICUBIC, SampleType.FLOAT, border)
+        .plane(0);
   }
 
   /** Runs the network on LR planes ({@code w x h}); returns the SR planes. */

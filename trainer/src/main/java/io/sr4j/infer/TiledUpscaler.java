@@ -1,6 +1,7 @@
 package io.sr4j.infer;
 
 import io.sr4j.data.image.Image;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.nn.MemoryReclaim;
 import java.util.function.IntConsumer;
 
@@ -45,6 +46,11 @@ public final class TiledUpscaler implements Upscaler {
   @Override
   public boolean worksOnLuma() {
     return inner.worksOnLuma();
+  }
+
+  @Override
+  public TiledUpscaler withResizeBorder(ResizeBorder border) {
+    return new TiledUpscaler(inner.withResizeBorder(border), tilePx, padPx, tileDone);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.sr4j.infer;
 
 import io.sr4j.data.image.Image;
+import io.sr4j.data.resize.ResizeBorder;
 
 /** Anything that turns an LR image into an SR image {@link #scale()} times larger: a network or an interpolator. */
 public interface Upscaler {
@@ -20,4 +21,11 @@ public interface Upscaler {
    * same colour planes, alpha and bit depth as the input. Values are not quantised.
    */
   Image upscale(Image lr);
+
+  /**
+   * The same upscaler with its {@code imresize} calls (interpolation, pre-upsampling, chroma) reading past the image
+   * edges by {@code border}; an evaluation pipeline passes the rule of the MATLAB it reproduces
+   * ({@code LrSynthesis.resizeBorder()}). The default of every upscaler is {@link ResizeBorder#SYMMETRIC}.
+   */
+  Upscaler withResizeBorder(ResizeBorder border);
 }

@@ -19,6 +19,9 @@ public final class YCbCr {
 
   private static final double[] OFFSET = {16, 128, 128};
   private static final double[][] INVERSE = invert(FORWARD);
+  /** The Y row as MATLAB's {@code rgb2ycbcr} scales it for uint8 input: {@code (1/255) * [65.481 128.553 24.966]}. */
+  private static final double[] LUMA_UINT8 = {
+    (1 / 255.0) * FORWARD[0][0], (1 / 255.0) * FORWARD[0][1], (1 / 255.0) * FORWARD[0][2]};
 
   /** Y in code units [16, 235] of an RGB triple given in code units [0, 255] (unrounded). */
   public static double lumaCode(double r255, double g255, double b255) {
@@ -31,6 +34,28 @@ public final class YCbCr {
       return image.plane(0);
     }
     return toYCbCr(image)[0];
+  }
+
+  /**
+   * The Y plane of MATLAB {@code rgb2ycbcr} on a uint8 image, in [0,1] on the 8-bit grid (gray images: their plane
+   * on that grid). Samples are taken as 8-bit codes and Y is {@code round(T1 R + T2 G + T3 B + 16)} with
+   * {@link #LUMA_UINT8} in double, summed in that order as {@code imlincomb} does: exact ties such as
+   * (61, 39, 12), whose exact Y is 52.5, come out a hair below and round down to 52.
+   */
+  public static float[] lumaUint8(Image image) {
+    if (image.isGray()) {
+      return Quantize.snapToUint8(image.plane(0));
+    }
+    float[] r = image.plane(0);
+    float[] g = image.plane(1);
+    float[] b = image.plane(2);
+    float[] y = new float[r.length];
+    for (int i = 0; i < y.length; i++) {
+      double code = LUMA_UINT8[0] * Quantize.toUint8(r[i]) + LUMA_UINT8[1] * Quantize.toUint8(g[i])
+          + LUMA_UINT8[2] * Quantize.toUint8(b[i]) + OFFSET[0];
+      y[i] = Math.round(code) / 255f;
+    }
+    return y;
   }
 
   /** Y, Cb, Cr planes in [0,1] of an RGB image. */

@@ -1,7 +1,6 @@
 package io.sr4j.data.pairs;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.color.Quantize;
 import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
@@ -142,11 +141,12 @@ public final class PairedFolder {
     }
     Image cropped = hr.modcrop(scale).withoutAlpha();
     if (synthesis == LrSynthesis.LUMA) {
-      Image y = Image.of(cropped.width(), cropped.height(), Quantize.snapToUint8(YCbCr.luma(cropped)));
-      Image lr = Imresize.resize(y, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.FLOAT);
+      Image y = Image.of(cropped.width(), cropped.height(), YCbCr.lumaUint8(cropped));
+      Image lr = Imresize.resize(y, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.FLOAT, synthesis.resizeBorder());
       return new PairedSample(name, lr, y);
     }
-    Image lr = Imresize.resize(cropped, 1.0 / scale, ResizeKernel.BICUBIC);
+    Image lr = Imresize.resize(cropped, 1.0 / scale, ResizeKernel.BICUBIC, SampleType.forBitDepth(cropped.bitDepth()),
+        synthesis.resizeBorder());
     return new PairedSample(name, lr, cropped);
   }
 

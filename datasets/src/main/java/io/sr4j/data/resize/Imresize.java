@@ -4,7 +4,8 @@ import io.sr4j.data.image.Image;
 
 /**
  * MATLAB-compatible {@code imresize}: separable resampling with bicubic, bilinear or nearest kernels,
- * antialiasing when shrinking, "symmetric" border handling and MATLAB's output-size rule {@code ceil(in * scale)}.
+ * antialiasing when shrinking, MATLAB's output-size rule {@code ceil(in * scale)} and its border rule: "symmetric"
+ * by default as MATLAB does today, or the edge replication of its earlier versions ({@link ResizeBorder}).
  *
  * <p>The two 1-D passes run in MATLAB's order: the dimension with the smaller scale first, height first on ties.
  * With {@link SampleType#UINT8} (or UINT16) each pass is rounded and saturated as MATLAB does for integer input;
@@ -35,20 +36,32 @@ public final class Imresize {
 
   /** {@code imresize(image, scale, kernel)} with the given sample arithmetic. */
   public static Image resize(Image image, double scale, ResizeKernel kernel, SampleType type) {
+    return resize(image, scale, kernel, type, ResizeBorder.SYMMETRIC);
+  }
+
+  /** {@code imresize(image, scale, kernel)} with the given sample arithmetic and border rule. */
+  public static Image resize(Image image, double scale, ResizeKernel kernel, SampleType type, ResizeBorder border) {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("resize scale must be a positive number, got " + scale);
     }
     int outW = outputLength(image.width(), scale);
     int outH = outputLength(image.height(), scale);
-    return resize(image, scale, scale, outW, outH, kernel, type);
+    return resize(image, scale, scale, outW, outH, kernel, type, border);
   }
 
   /** {@code imresize(image, [outH outW], kernel)}: scales are {@code out / in} per dimension. */
   public static Image resizeTo(Image image, int outW, int outH, ResizeKernel kernel, SampleType type) {
+    return resizeTo(image, outW, outH, kernel, type, ResizeBorder.SYMMETRIC);
+  }
+
+  /** {@code imresize(image, [outH outW], kernel)} with the given border rule. */
+  public static Image resizeTo(
+      Image image, int outW, int outH, ResizeKernel kernel, SampleType type, ResizeBorder border) {
     if (outW <= 0 || outH <= 0) {
       throw new IllegalArgumentException("output size must be positive, got " + outW + "x" + outH);
     }
-    return resize(image, (double) outH / image.height(), (double) outW / image.width(), outW, outH, kernel, type);
+    return resize(image, (double) outH / image.height(), (double) outW / image.width(), outW, outH, kernel, type,
+        border);
   }
 
   /** MATLAB's output length for a scale factor: {@code ceil(in * scale)}. */
@@ -56,10 +69,10 @@ public final class Imresize {
     return (int) Math.ceil(inLength * scale);
   }
 
-  private static Image resize(
-      Image image, double scaleY, double scaleX, int outW, int outH, ResizeKernel kernel, SampleType type) {
-    Contributions rows = contributions(image.height(), outH, scaleY, kernel, kernel.antialiasWhenShrinking());
-    Contributions cols = contributions(image.width(), outW, scaleX, kernel, kernel.antialiasWhenShrinking());
+  private static Image resize(Image image, double scaleY, double scaleX, int outW, int outH, ResizeKernel kernel,
+      SampleType type, ResizeBorder border) {
+    Contributions rows = contributions(image.height(), outH, scaleY, kernel, kernel.antialiasWhenShrinking(), border);
+    Contributions cols = contributions(image.width(), outW, scaleX, kernel, kernel.antialiasWhenShrinking(), border);
     boolean heightFirst = scaleY <= scaleX;
     float[][] planes = new float[image.channels()][];
     for (int c = 0; c < planes.length; c++) {
@@ -139,15 +152,21 @@ public final class Imresize {
     return values;
   }
 
+  /** {@link #contributions(int, int, double, ResizeKernel, boolean, ResizeBorder)} with symmetric borders. */
+  public static Contributions contributions(
+      int inLength, int outLength, double scale, ResizeKernel kernel, boolean antialias) {
+    return contributions(inLength, outLength, scale, kernel, antialias, ResizeBorder.SYMMETRIC);
+  }
+
   /**
    * MATLAB's {@code contributions()}: for output sample x (1-based) the input coordinate is
    * {@code u = x / scale + 0.5 * (1 - 1/scale)}; taps start at {@code floor(u - width/2)}, there are
    * {@code ceil(width) + 2} of them, weights are normalised per output sample, indices outside the input are
-   * mirrored (symmetric padding, edge repeated) and tap columns that are zero for every output are dropped.
+   * mapped inside by {@code border} and tap columns that are zero for every output are dropped.
    * When shrinking with antialiasing the kernel is stretched by {@code 1/scale}.
    */
   public static Contributions contributions(
-      int inLength, int outLength, double scale, ResizeKernel kernel, boolean antialias) {
+      int inLength, int outLength, double scale, ResizeKernel kernel, boolean antialias, ResizeBorder border) {
     boolean stretch = scale < 1 && antialias;
     double kernelWidth = stretch ? kernel.width / scale : kernel.width;
     int p = (int) Math.ceil(kernelWidth) + 2;
@@ -161,7 +180,7 @@ public final class Imresize {
         double j = left + t;
         double wt = stretch ? scale * kernel.at(scale * (u - j)) : kernel.at(u - j);
         weights[o * p + t] = wt;
-        indices[o * p + t] = mirror((long) j, inLength);
+        indices[o * p + t] = border.sourceIndex((long) j, inLength);
         sum += wt;
       }
       for (int t = 0; t < p; t++) {
@@ -189,12 +208,5 @@ public final class Imresize {
       }
     }
     return new Contributions(outLength, kept, w2, i2);
-  }
-
-  /** 1-based MATLAB index {@code j} mirrored into [0, n) the way {@code aux = [1:n, n:-1:1]} does. */
-  static int mirror(long j, int n) {
-    long period = 2L * n;
-    long k = Math.floorMod(j - 1, period); // 0-based position in aux
-    return (int) (k < n ? k : period - 1 - k);
   }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * SRCNN's original training data (its {@code generate_train.m}): for every HR image, the label is the 8-bit Y
  * plane (MATLAB {@code rgb2ycbcr} on uint8, rounded) mod-cropped to the scale, and the input is
- * {@code imresize(imresize(label, 1/scale), [h w])}, bicubic in double precision. Both are cut into
+ * {@code imresize(imresize(label, 1/scale), [h w])}, bicubic, unrounded, with the border rule of the MATLAB the
+ * release ran on ({@link LrSynthesis#LUMA}). Both are cut into
  * {@code subImagePx} squares at {@code 0, stridePx, 2 * stridePx, ...} along each axis (no flush last position),
  * input and label at the same place and size; the trainer crops the label's centre to the network's output size.
  * Everything is precomputed once as floats; batches take sub-images in the order of the epoch permutation,
@@ -48,7 +49,8 @@ public final class SrcnnSubImageSource implements PatchSource {
     Parallel.forEach(folder.size(), Parallel.defaultThreads(), i -> {
       PairedSample sample = folder.load(i);
       Image label = sample.hr();
-      Image input = Imresize.resizeTo(sample.lr(), label.width(), label.height(), ResizeKernel.BICUBIC, SampleType.FLOAT);
+      Image input = Imresize.resizeTo(sample.lr(), label.width(), label.height(), ResizeKernel.BICUBIC, SampleType.FLOAT,
+          folder.synthesis().resizeBorder());
       int rows = positions(label.height(), options);
       int cols = positions(label.width(), options);
       if (rows == 0 || cols == 0) {

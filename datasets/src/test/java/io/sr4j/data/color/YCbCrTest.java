@@ -36,6 +36,25 @@ class YCbCrTest {
     assertEquals(235.0, YCbCr.lumaCode(255, 255, 255), 1e-12);
   }
 
+  /**
+   * MATLAB rgb2ycbcr on uint8 rounds Y = (1/255) * (65.481 R + 128.553 G + 24.966 B) + 16 computed in double:
+   * (61, 39, 12) and (146, 124, 97) are exact ties (52.5 and 125.5) that come out a hair below and round down,
+   * where 16 + (65.481 R + ...) / 255 lands on the tie and rounds up.
+   */
+  @Test
+  void lumaUint8RoundsLikeMatlabRgb2ycbcr() {
+    Image ties = Image.of(3, 1, new float[] {61 / 255f, 146 / 255f, 1f}, new float[] {39 / 255f, 124 / 255f, 0f},
+        new float[] {12 / 255f, 97 / 255f, 0f});
+    float[] y = YCbCr.lumaUint8(ties);
+    assertEquals(52, Math.round(y[0] * 255.0));
+    assertEquals(125, Math.round(y[1] * 255.0));
+    assertEquals(81, Math.round(y[2] * 255.0), "red: 81.481");
+    assertEquals(53, Math.round(YCbCr.lumaCode(61, 39, 12)), "the unrounded metric formula sits on the tie");
+    float[] gray = {0.2f, 200 / 255f};
+    assertEquals(51 / 255f, YCbCr.lumaUint8(Image.of(2, 1, gray))[0]);
+    assertEquals(200 / 255f, YCbCr.lumaUint8(Image.of(2, 1, gray))[1]);
+  }
+
   @Test
   void inverseRestoresRgb() {
     Image img = Image.of(3, 1, new float[] {0.1f, 0.5f, 0.9f}, new float[] {0.7f, 0.2f, 0.4f}, new float[] {0.3f, 0.8f, 0.0f});

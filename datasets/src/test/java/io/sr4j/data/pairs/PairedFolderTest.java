@@ -2,20 +2,22 @@ package io.sr4j.data.pairs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.color.Quantize;
 import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,10 +59,13 @@ class PairedFolderTest {
     ImageFiles.write(img, hr.resolve("pic.png"));
     PairedSample s = PairedFolder.synthesized(hr, 3, LrSynthesis.LUMA).load(0);
     assertEquals(1, s.hr().channels());
-    float[] y = Quantize.snapToUint8(YCbCr.luma(img.cropTopLeft(30, 30)));
+    float[] y = YCbCr.lumaUint8(img.cropTopLeft(30, 30));
     assertArrayEquals(y, s.hr().plane(0));
-    Image lr = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    Image lr = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT,
+        ResizeBorder.REPLICATE);
     assertArrayEquals(lr.plane(0), s.lr().plane(0));
+    Image mirrored = Imresize.resize(Image.of(30, 30, y), 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    assertFalse(Arrays.equals(mirrored.plane(0), s.lr().plane(0)), "the release's imresize replicates the edges");
   }
 
   @Test

@@ -226,10 +226,63 @@ class ImresizeTest {
     // aux = [1 2 3, 3 2 1] for n = 3 (1-based); returned 0-based
     int[] expected = {0, 1, 2, 2, 1, 0, 0, 1, 2};
     for (int j = 1; j <= 9; j++) {
-      assertEquals(expected[j - 1], Imresize.mirror(j, 3), "j=" + j);
+      assertEquals(expected[j - 1], ResizeBorder.SYMMETRIC.sourceIndex(j, 3), "j=" + j);
     }
-    assertEquals(0, Imresize.mirror(0, 3));
-    assertEquals(1, Imresize.mirror(-1, 3));
-    assertEquals(2, Imresize.mirror(-2, 3));
+    assertEquals(0, ResizeBorder.SYMMETRIC.sourceIndex(0, 3));
+    assertEquals(1, ResizeBorder.SYMMETRIC.sourceIndex(-1, 3));
+    assertEquals(2, ResizeBorder.SYMMETRIC.sourceIndex(-2, 3));
+  }
+
+  @Test
+  void replicateIndexingClampsToTheEdges() {
+    // MATLAB's min(max(1, j), n) for n = 3 (1-based); returned 0-based
+    long[] j = {-5, -1, 0, 1, 2, 3, 4, 9};
+    int[] expected = {0, 0, 0, 0, 1, 2, 2, 2};
+    for (int i = 0; i < j.length; i++) {
+      assertEquals(expected[i], ResizeBorder.REPLICATE.sourceIndex(j[i], 3), "j=" + j[i]);
+    }
+  }
+
+  /** The x2 case above with clamped indices: same weights, 1-based j = -1, 0, 1, 2 read samples 1, 1, 1, 2. */
+  @Test
+  void replicateBordersChangeOnlyTheIndicesPastTheEdges() {
+    Imresize.Contributions sym = Imresize.contributions(4, 8, 2.0, ResizeKernel.BICUBIC, true);
+    Imresize.Contributions rep = Imresize.contributions(4, 8, 2.0, ResizeKernel.BICUBIC, true, ResizeBorder.REPLICATE);
+    assertArrayEquals(sym.weights(), rep.weights(), 0.0);
+    assertArrayEquals(new int[] {0, 0, 0, 1}, new int[] {rep.index(0, 0), rep.index(0, 1), rep.index(0, 2), rep.index(0, 3)});
+    assertArrayEquals(new int[] {2, 3, 3, 3}, new int[] {rep.index(7, 0), rep.index(7, 1), rep.index(7, 2), rep.index(7, 3)});
+    for (int o = 2; o < 6; o++) {
+      for (int t = 0; t < 4; t++) {
+        assertEquals(sym.index(o, t), rep.index(o, t), "output " + o + " lies inside and reads the same samples");
+      }
+    }
+  }
+
+  /**
+   * Quartering a 16-sample ramp v(j) = j - 1 (1-based j): output 1 sits at u = 2.5; its 16 taps (0.25 cubic(x/4),
+   * the all-zero outer columns dropped) read j = -5..10. Clamping reads v(1) = 0 for every j <= 1; mirroring reads
+   * v(2 - j) there.
+   */
+  @Test
+  void quarteringARampReadsTheEdgeSampleForEveryTapPastTheEdge() {
+    float[] ramp = new float[16];
+    for (int i = 0; i < 16; i++) {
+      ramp[i] = i / 15f;
+    }
+    Image row = Image.of(16, 1, ramp);
+    Imresize.Contributions c = Imresize.contributions(16, 4, 0.25, ResizeKernel.BICUBIC, true);
+    assertEquals(16, c.taps());
+    double clamped = 0;
+    double mirrored = 0;
+    for (int t = 0; t < 16; t++) {
+      int j = -5 + t;
+      clamped += c.weight(0, t) * (j <= 1 ? 0 : j - 1) / 15.0;
+      mirrored += c.weight(0, t) * (j <= 0 ? -j : j - 1) / 15.0;
+    }
+    float rep = Imresize.resize(row, 0.25, ResizeKernel.BICUBIC, SampleType.FLOAT, ResizeBorder.REPLICATE).plane(0)[0];
+    float sym = Imresize.resize(row, 0.25, ResizeKernel.BICUBIC, SampleType.FLOAT).plane(0)[0];
+    assertEquals(clamped, rep, 1e-6);
+    assertEquals(mirrored, sym, 1e-6);
+    assertTrue(Math.abs(clamped - mirrored) > 1e-3, clamped + " vs " + mirrored);
   }
 }

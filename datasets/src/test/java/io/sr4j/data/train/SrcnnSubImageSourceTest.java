@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.pairs.BundledData;
 import io.sr4j.data.resize.Imresize;
+import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
 import java.io.IOException;
@@ -35,16 +35,19 @@ class SrcnnSubImageSourceTest {
     float[] y = new float[w * h];
     for (int j = 0; j < h; j++) {
       for (int i = 0; i < w; i++) {
-        double luma = YCbCr.lumaCode(
-            TestImages.code(rgb.get(0, i, j)), TestImages.code(rgb.get(1, i, j)), TestImages.code(rgb.get(2, i, j)));
-        y[j * w + i] = Math.round(luma) / 255f; // MATLAB rgb2ycbcr on uint8 rounds
+        // MATLAB rgb2ycbcr on uint8: (1/255) * [65.481 128.553 24.966] * [R G B]' + 16 in double, rounded
+        double luma = (1 / 255.0) * 65.481 * TestImages.code(rgb.get(0, i, j))
+            + (1 / 255.0) * 128.553 * TestImages.code(rgb.get(1, i, j))
+            + (1 / 255.0) * 24.966 * TestImages.code(rgb.get(2, i, j)) + 16;
+        y[j * w + i] = Math.round(luma) / 255f;
       }
     }
     Image label = Image.of(w, h, y);
-    Image lr = Imresize.resize(label, 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    // both resizes replicate the edge samples, as the MATLAB imresize of the SRCNN release did
+    Image lr = Imresize.resize(label, 1.0 / 3, ResizeKernel.BICUBIC, SampleType.FLOAT, ResizeBorder.REPLICATE);
     assertEquals(16, lr.width());
     assertEquals(15, lr.height());
-    Image input = Imresize.resizeTo(lr, w, h, ResizeKernel.BICUBIC, SampleType.FLOAT);
+    Image input = Imresize.resizeTo(lr, w, h, ResizeKernel.BICUBIC, SampleType.FLOAT, ResizeBorder.REPLICATE);
     List<float[][]> expected = List.of(
         new float[][] {input.crop(0, 0, 33, 33).plane(0), label.crop(0, 0, 33, 33).plane(0)},
         new float[][] {input.crop(14, 0, 33, 33).plane(0), label.crop(14, 0, 33, 33).plane(0)});

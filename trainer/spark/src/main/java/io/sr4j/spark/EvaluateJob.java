@@ -94,7 +94,7 @@ final class EvaluateJob {
     String hrPaired = hrLocal == null ? null : hrLocal.toString();
     String lrPaired = lrLocal == null ? null : lrLocal.toString();
     ItemRunner.Work work = item -> {
-      Upscaler upscaler = ModelPool.borrow(model);
+      Upscaler borrowed = ModelPool.borrow(model);
       Map<String, Metric> metrics = Metrics.named(names, channel, borderPx, maxShift);
       try {
         PairedSample sample;
@@ -109,15 +109,16 @@ final class EvaluateJob {
         Image[] sr = new Image[1];
         Scoring.ImageScores score;
         try {
-          score = Scoring.scoreSample(upscaler, sample, metrics, (s, out, scores) -> sr[0] = out);
+          score = Scoring.scoreSample(Scoring.pipeline(borrowed, lrPaired == null ? synthesis : LrSynthesis.RGB8), sample,
+              metrics, (s, out, scores) -> sr[0] = out);
         } catch (IllegalArgumentException e) {
           throw new BadInputException(item.source() + ": cannot score the SR output (" + e.getMessage() + ")", e);
         }
         List<OutputFile> outputs = saveDir == null ? List.of()
             : List.of(files.writeImage(sr[0], HadoopFiles.resolve(saveDir, item.name() + ".png")));
-        return new ItemRunner.Result(outputs, new LinkedHashMap<>(score.values()), upscaler.name());
+        return new ItemRunner.Result(outputs, new LinkedHashMap<>(score.values()), borrowed.name());
       } finally {
-        ModelPool.release(model, upscaler);
+        ModelPool.release(model, borrowed);
       }
     };
     ItemRunner.Run run = ItemRunner.run(sc, files, new Manifest(files, outDir), job, items, work,
