@@ -65,6 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "DIR", description = "Write each SR output as DIR/<name>.png.")
   Path save;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() {
     int s = scale.get();
@@ -77,7 +79,8 @@ final class EvaluateCommand implements Callable<Integer> {
       case luma -> LrSynthesis.LUMA;
       case rgb8 -> LrSynthesis.RGB8;
     };
-    PairedFolder set = lr == null ? PairedFolder.synthesized(hrDir, s, how) : PairedFolder.withLrFolder(hrDir, lr, s);
+    PairedFolder set = (lr == null ? PairedFolder.synthesized(hrDir, s, how) : PairedFolder.withLrFolder(hrDir, lr, s))
+        .withMaxPixels(maxPixels.get());
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s x%d on %s (%d images); %s channel, border %d px; LR: %s%n", upscaler.name(), s, hrDir,
         set.size(), ch.configName().toUpperCase(Locale.ROOT), borderPx,

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -88,6 +89,8 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--grid-images", defaultValue = "3", paramLabel = "N", description = "Images shown in the grid. Default: ${DEFAULT-VALUE}.")
   int gridImages;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() throws IOException {
     if ((alpha == null) == (sweep == null)) {
@@ -123,7 +126,7 @@ final class InterpolateCommand implements Callable<Integer> {
     MetricChannel ch = MetricChannel.parse(channel);
     boolean luma = ch == MetricChannel.Y && la.card().colour().equals("y");
     PairedFolder set = PairedFolder.synthesized(BundledData.resolveHrFolder(hr), la.card().scale(),
-        luma ? LrSynthesis.LUMA : LrSynthesis.RGB8);
+        luma ? LrSynthesis.LUMA : LrSynthesis.RGB8).withMaxPixels(maxPixels.get());
     InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, set, ch, gridImages);
     Files.createDirectories(outDir);
     StringBuilder md = new StringBuilder("| alpha | PSNR (dB) | SSIM | NIQE |\n|---|---|---|---|\n");

@@ -2,13 +2,13 @@ package io.sr4j.infer;
 
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageStreams;
-import io.sr4j.nn.MemoryReclaim;
 import java.util.function.IntConsumer;
 
 /**
  * Upscales large images tile by tile: the LR image is cut into {@code tilePx} squares, each extended by
  * {@code padPx} of real context on every side (less at the image border), upscaled on its own, and the centre of
- * each result pasted into the output. Only one tile's activations exist at a time. With padding at least the
+ * each result pasted into the output. Only one tile's activations exist at a time (a network frees them after
+ * each tile: see {@link NetworkUpscaler}). With padding at least the
  * network's receptive radius the result equals whole-image inference.
  *
  * <p>{@link #stream} works a band of tiles at a time: it holds the LR rows of one band ({@code tilePx + 2 padPx}
@@ -83,7 +83,6 @@ public final class TiledUpscaler implements Upscaler {
         int x1 = Math.min(w, tx + tw + padPx);
         Image sr = inner.upscale(window.crop(x0, 0, x1 - x0, y1 - y0));
         out.put(sr.crop((tx - x0) * s, (ty - y0) * s, tw * s, th * s), tx * s, ty * s);
-        MemoryReclaim.afterStep();
         tileDone.accept(++done);
       }
     }
