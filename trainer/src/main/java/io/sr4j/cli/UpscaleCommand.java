@@ -4,6 +4,7 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.image.ImageStreams;
+import io.sr4j.data.image.PixelLimit;
 import io.sr4j.infer.Models;
 import io.sr4j.infer.TiledUpscaler;
 import io.sr4j.infer.Upscaler;
@@ -93,6 +94,8 @@ final class UpscaleCommand implements Callable<Integer> {
             if (!ImageFiles.extension(target).equals("png")) {
               checkHeldWhole(f, target, outW, outH);
             }
+            checkHeap(f, TiledUpscaler.bandHeapBytes(in.width(), in.height(), in.samples(), upscaler.scale(), tile,
+                tilePad), "a band of --tile " + tile + " (+ 2 x --tile-pad " + tilePad + ") rows", "a smaller --tile");
             int count = TiledUpscaler.tileCount(in.width(), in.height(), tile);
             try (ProgressBar tilesBar = terminal && files.size() == 1 && count > 1 ? bar("tiles", count) : null) {
               TiledUpscaler tiled = new TiledUpscaler(upscaler, tile, tilePad, n -> {
@@ -104,9 +107,15 @@ final class UpscaleCommand implements Callable<Integer> {
             }
           }
         } else {
+          ImageFiles.Dimensions size = ImageFiles.dimensions(f);
+          PixelLimit.check(f, size.width(), size.height(), maxPixels.get());
+          int outW = outputSide(f, size.width(), upscaler.scale());
+          int outH = outputSide(f, size.height(), upscaler.scale());
+          checkHeldWhole(f, target, outW, outH);
+          // at least one float plane in and out (an RGB image needs three)
+          checkHeap(f, ((long) size.width() * size.height() + (long) outW * outH) * Float.BYTES, "the whole image",
+              "--tile with a .png output");
           Image lr = ImageFiles.read(f, maxPixels.get());
-          checkHeldWhole(f, target, outputSide(f, lr.width(), upscaler.scale()),
-              outputSide(f, lr.height(), upscaler.scale()));
           ImageFiles.write(upscaler.upscale(lr), target);
         }
         if (filesBar != null) {
@@ -141,6 +150,16 @@ final class UpscaleCommand implements Callable<Integer> {
       throw new BadInputException(input + ": the output is " + outW + "x" + outH + " = " + pixels + " pixels, too "
           + "large to hold in memory; use --tile with a .png output (" + target.getFileName() + " is "
           + (ImageFiles.extension(target).equals("png") ? "a PNG, add --tile" : "not a PNG") + "), which streams it");
+    }
+  }
+
+  /** Fails when {@code bytes}, a lower bound of the heap needed for {@code what}, exceeds the Java heap. */
+  private static void checkHeap(Path input, long bytes, String what, String instead) {
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap) {
+      throw new BadInputException(String.format(Locale.ROOT, "%s: upscaling %s needs at least %,d MiB of Java heap, "
+          + "more than the %,d MiB available; use %s, or a larger heap (SR_JAVA_OPTS=-Xmx...)", input, what,
+          bytes >> 20, heap >> 20, instead));
     }
   }
 

@@ -36,6 +36,16 @@ public final class TiledUpscaler implements Upscaler {
     this.tileDone = tileDone;
   }
 
+  /**
+   * A lower bound of the heap {@link #stream} needs for a {@code w x h} image of {@code samples} samples per pixel:
+   * the float LR rows of one band and the 2-byte output rows of one band (tiles and network activations come on top).
+   */
+  public static long bandHeapBytes(int w, int h, int samples, int scale, int tilePx, int padPx) {
+    long lrRows = Math.min(h, (long) tilePx + 2L * padPx);
+    long outRows = Math.min(h, tilePx) * (long) scale;
+    return lrRows * w * samples * Float.BYTES + outRows * w * scale * samples * Character.BYTES;
+  }
+
   /** Number of {@code tilePx} tiles of a {@code w x h} image. */
   public static int tileCount(int w, int h, int tilePx) {
     return ((w + tilePx - 1) / tilePx) * ((h + tilePx - 1) / tilePx);

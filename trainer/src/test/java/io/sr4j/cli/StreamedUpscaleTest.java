@@ -147,6 +147,16 @@ class StreamedUpscaleTest {
       assertTrue(r.err().contains(expected), r.err());
       assertTrue((System.nanoTime() - start) / 1e9 < 5, String.join(" ", command) + " refused from the header");
     }
+    // with the limit raised, a band of 20000 rows needs 4.8 GB of heap (the test JVM has 4): refused upfront
+    long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+    if (heapMiB < 4500) {
+      CliRunner.Result r = CliRunner.run("upscale", "-m", "bicubic", "-s", "2", "--tile", "20000", "--max-pixels",
+          "400000000", "-i", bomb.toString(), "-o", dir.resolve("o.png").toString());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().contains("bomb.png: upscaling a band of --tile 20000 (+ 2 x --tile-pad 16) rows needs at "
+          + "least 4,577 MiB of Java heap"), r.err());
+      assertTrue(r.err().contains("use a smaller --tile"), r.err());
+    }
     // a lower limit applies to small images too
     Path small = solidPng(dir.resolve("small.png"), 300, 200, 1, 2, 3);
     CliRunner.Result r = CliRunner.run("niqe", "--max-pixels", "50000", small.toString());

@@ -32,6 +32,9 @@ public final class ImageStreams {
 
     int height();
 
+    /** Samples per pixel: colour planes (1 or 3) plus alpha. */
+    int samples();
+
     /**
      * The next {@code count} rows (at most the rows left) as a {@code width() x count} image; every call returns
      * the same colour planes, alpha and bit depth.
@@ -126,6 +129,11 @@ public final class ImageStreams {
     }
 
     @Override
+    public int samples() {
+      return image.channels() + (image.hasAlpha() ? 1 : 0);
+    }
+
+    @Override
     public Image readRows(int count) {
       int rows = Math.min(count, image.height() - next);
       Image band = image.crop(0, next, image.width(), rows);
@@ -185,6 +193,11 @@ public final class ImageStreams {
     @Override
     public int height() {
       return info.rows;
+    }
+
+    @Override
+    public int samples() {
+      return info.channels;
     }
 
     @Override

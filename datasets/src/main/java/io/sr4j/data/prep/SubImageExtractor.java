@@ -48,8 +48,8 @@ public final class SubImageExtractor {
     public Options {
       if (cropPx < 1 || stepPx < 1 || threshPx < 0 || maxPixels < 1) {
         throw new IllegalArgumentException(
-            "crop and step must be positive and thresh >= 0, got crop " + cropPx + ", step " + stepPx + ", thresh "
-                + threshPx);
+            "crop, step and max pixels must be positive and thresh >= 0, got crop " + cropPx + ", step " + stepPx
+                + ", thresh " + threshPx + ", max pixels " + maxPixels);
       }
     }
 
