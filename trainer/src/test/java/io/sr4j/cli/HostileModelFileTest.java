@@ -108,7 +108,9 @@ class HostileModelFileTest {
     assertRefused(mat, "Incorrect number of elements");
     Path compressed = HostileModelFiles.matCompressedZeros(dir.resolve("srcnn_z_x2.mat"), 1 << 30);
     assertTrue(Files.size(compressed) < 2 << 20);
-    assertRefused(compressed, "declares variables of", "limit");
+    assertRefused(compressed, "srcnn_z_x2.mat declares variables of 1073741824 bytes (1.0 GiB), more than the limit");
+    assertFalse(CliRunner.run("upscale", "-m", compressed.toString(), "-s", "2", "-i", input.toString(), "-o",
+        dir.resolve("o.png").toString()).err().contains("not a readable MAT"), "the limit, not a corrupt file");
   }
 
   @Test

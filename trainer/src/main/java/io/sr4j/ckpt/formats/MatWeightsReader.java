@@ -58,12 +58,16 @@ public final class MatWeightsReader {
   private static Mat5File open(Path file) {
     try (Source source = Sources.openFile(file.toFile())) {
       return Mat5.newReader(source).setBufferAllocator(new BoundedAllocator(file.toString())).readMat();
-    } catch (BadInputException e) {
-      throw e;
     } catch (IOException | RuntimeException e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
+        if (root instanceof BadInputException refused) {
+          throw refused; // the allocation limit, reached inside MFL
+        }
         root = root.getCause();
+      }
+      if (root instanceof BadInputException refused) {
+        throw refused;
       }
       throw new BadInputException(file + " is not a readable MAT v5 file (truncated or corrupt?): "
           + (root.getMessage() == null ? "unexpected data" : root.getMessage()), e);
