@@ -1,6 +1,8 @@
 package io.sr4j.ckpt;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sr4j.ckpt.formats.ModelLimits;
 import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
 import io.sr4j.nn.InputGradientGraph;
@@ -8,12 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.Deflater;
@@ -23,6 +25,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -158,7 +161,12 @@ public final class Checkpoint {
     dos.flush();
   }
 
+  /**
+   * An array in ND4J's binary format. Its header is checked against the bytes really there (and the size limit of
+   * {@link ModelLimits}) before anything is allocated; an IOException says what is wrong.
+   */
   public static INDArray readArray(byte[] bytes) throws IOException {
+    Nd4jArrayHeader.check(bytes);
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
       return Nd4j.read(in);
     }
@@ -191,7 +199,9 @@ public final class Checkpoint {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(zipBytes))) {
       for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-        entries.put(e.getName(), zip.readAllBytes());
+        if (List.of(CONFIGURATION, COEFFICIENTS, UPDATER).contains(e.getName())) {
+          entries.put(e.getName(), ModelLimits.readBounded(what + ": entry " + e.getName(), zip, e.getSize()));
+        }
       }
       return network(entries::get, withUpdater, what);
     } catch (IOException e) {
@@ -204,21 +214,23 @@ public final class Checkpoint {
     try (ZipFile zip = open(file)) {
       InputGradientGraph net = network(name -> bytes(zip, name), withUpdater, file.toString());
       byte[] card = bytes(zip, CARD);
-      return new Loaded(net, card == null ? null : JSON.readValue(card, ModelCard.class));
+      return new Loaded(net, card == null ? null : card(card, file));
     } catch (IOException e) {
       throw new BadInputException(file + ": corrupt checkpoint (" + e.getMessage() + ")", e);
     }
   }
 
+  private static ModelCard card(byte[] json, Path file) {
+    try {
+      return JSON.readValue(json, ModelCard.class);
+    } catch (IOException | RuntimeException e) {
+      throw new BadInputException(file + ": entry " + CARD + " is not a valid model card" + jsonLocation(e), e);
+    }
+  }
+
   /** The card of {@code file} without loading its weights, if it has one. */
   public static Optional<ModelCard> card(Path file) {
-    return entry(file, CARD).map(b -> {
-      try {
-        return JSON.readValue(b, ModelCard.class);
-      } catch (IOException e) {
-        throw new BadInputException(file + ": corrupt model card (" + e.getMessage() + ")", e);
-      }
-    });
+    return entry(file, CARD).map(b -> card(b, file));
   }
 
   /** One entry of {@code file}, if present. */
@@ -240,15 +252,104 @@ public final class Checkpoint {
     if (conf == null || coefficients == null) {
       throw new BadInputException(what + ": not a model file (no " + CONFIGURATION + " / " + COEFFICIENTS + ")");
     }
-    ComputationGraphConfiguration c = ComputationGraphConfiguration.fromJson(new String(conf, StandardCharsets.UTF_8));
-    c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-    c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-    InputGradientGraph net = io.sr4j.nn.Graphs.owning(c, readArray(coefficients));
+    ComputationGraphConfiguration c = configuration(conf, what);
+    long coefficientCount = elementCount(coefficients, what, COEFFICIENTS);
+    long parameterCount = parameterCount(c, coefficientCount, what);
+    if (parameterCount != coefficientCount) {
+      throw new BadInputException(what + ": " + CONFIGURATION + " describes a network of " + parameterCount
+          + " parameters but " + COEFFICIENTS + " holds " + coefficientCount + " values");
+    }
+    InputGradientGraph net;
+    try {
+      net = io.sr4j.nn.Graphs.owning(c, readArray(coefficients));
+    } catch (RuntimeException e) {
+      throw new BadInputException(what + ": cannot build the network that " + CONFIGURATION + " describes "
+          + "(not a network written by this project or by DL4J 1.0.0-M2.1?)", e);
+    }
     byte[] updater = withUpdater ? entries.get(UPDATER) : null;
     if (updater != null) {
-      net.getUpdater().setStateViewArray(readArray(updater));
+      long stateCount = elementCount(updater, what, UPDATER);
+      INDArray view = net.getUpdater().getStateViewArray();
+      long expected = view == null ? 0 : view.length();
+      if (stateCount != expected) {
+        throw new BadInputException(what + ": " + UPDATER + " holds " + stateCount + " values; the optimizer of "
+            + "this network keeps " + expected);
+      }
+      if (view != null) {
+        net.getUpdater().setStateViewArray(readArray(updater));
+      }
     }
     return net;
+  }
+
+  /** The graph configuration in {@code json}, or a one-line error naming the file (no JSON or class names). */
+  private static ComputationGraphConfiguration configuration(byte[] json, String what) {
+    try {
+      JSON.readTree(json);
+    } catch (IOException e) {
+      throw new BadInputException(what + ": entry " + CONFIGURATION + " is not valid JSON" + jsonLocation(e), e);
+    }
+    ComputationGraphConfiguration c;
+    try {
+      c = ComputationGraphConfiguration.fromJson(new String(json, StandardCharsets.UTF_8));
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new BadInputException(what + ": entry " + CONFIGURATION + " is not a DL4J ComputationGraph "
+          + "configuration", e);
+    }
+    if (c == null || c.getVertices() == null || c.getNetworkInputs() == null || c.getNetworkOutputs() == null
+        || c.getVertices().isEmpty() || c.getNetworkOutputs().isEmpty()) {
+      throw new BadInputException(what + ": entry " + CONFIGURATION + " is not a DL4J ComputationGraph "
+          + "configuration (no vertices, inputs or outputs)");
+    }
+    c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+    c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+    return c;
+  }
+
+  /** The number of elements of the ND4J array in {@code bytes}, checked before anything is allocated. */
+  private static long elementCount(byte[] bytes, String what, String entry) {
+    try {
+      long count = 1;
+      for (long dim : Nd4jArrayHeader.check(bytes)) {
+        count *= dim; // cannot overflow: the header check bounds the element count
+      }
+      return count;
+    } catch (IOException e) {
+      throw new BadInputException(what + ": entry " + entry + " " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The parameters the layers of {@code c} would allocate, summed without overflow; a vertex claiming more than
+   * {@code available} is refused at once.
+   */
+  private static long parameterCount(ComputationGraphConfiguration c, long available, String what) {
+    long total = 0;
+    for (Map.Entry<String, GraphVertex> v : c.getVertices().entrySet()) {
+      long n;
+      try {
+        n = v.getValue() == null ? -1 : v.getValue().numParams(true);
+      } catch (RuntimeException e) {
+        n = -1;
+      }
+      if (n < 0 || n > available) {
+        throw new BadInputException(what + ": " + CONFIGURATION + " describes vertex '" + v.getKey() + "' with "
+            + (n < 0 ? "an invalid size" : n + " parameters") + ", but " + COEFFICIENTS + " holds " + available
+            + " values");
+      }
+      total = Math.addExact(total, n);
+    }
+    return total;
+  }
+
+  /** " (at line L, column C)" for a JSON syntax or mapping error somewhere in {@code e}'s causes, else "". */
+  private static String jsonLocation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JsonProcessingException j && j.getLocation() != null) {
+        return " (at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+      }
+    }
+    return "";
   }
 
   private static ZipFile open(Path file) throws IOException {
@@ -267,8 +368,6 @@ public final class Checkpoint {
     if (e == null) {
       return null;
     }
-    try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
-    }
+    return ModelLimits.readEntry(zip.getName(), zip, e);
   }
 }

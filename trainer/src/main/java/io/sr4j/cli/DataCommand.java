@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -79,6 +80,8 @@ final class DataCommand implements Runnable {
         description = "Images processed at once. Default: the number of cores.")
     Integer threads;
 
+    @Mixin MaxPixelsOption maxPixels;
+
     @Override
     public Integer call() {
       if (cropPx < 1 || stepPx < 1 || threshPx < 0) {
@@ -97,7 +100,7 @@ final class DataCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': " + workers);
       }
       PrintWriter out = spec.commandLine().getOut();
-      SubImageExtractor.Options options = new SubImageExtractor.Options(cropPx, stepPx, threshPx);
+      SubImageExtractor.Options options = new SubImageExtractor.Options(cropPx, stepPx, threshPx, maxPixels.get());
       TerminalProgress progress = TerminalProgress.to(out);
       SubImageExtractor.Summary summary = lrInput == null
           ? SubImageExtractor.extract(input, output, options, workers, progress)

@@ -78,6 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "DIR", description = "Write each SR output as DIR/<name>.png.")
   Path save;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() {
     Upscaler upscaler = Models.open(model.spec(), scale.get());
@@ -90,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
       case luma -> LrSynthesis.LUMA;
       case rgb8 -> LrSynthesis.RGB8;
     };
-    PairedFolder set = Scoring.pairedSet(hr, lr, s, how);
+    PairedFolder set = Scoring.pairedSet(hr, lr, s, how).withMaxPixels(maxPixels.get());
     String lrText = lr != null ? "read from " + lr
         : how == LrSynthesis.LUMA ? "SRCNN luma pipeline" : "MATLAB bicubic of 8-bit RGB";
     PrintWriter out = spec.commandLine().getOut();

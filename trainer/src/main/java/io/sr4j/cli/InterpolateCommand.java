@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -86,6 +87,8 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--grid-images", defaultValue = "3", paramLabel = "N", description = "Images shown in the grid. Default: ${DEFAULT-VALUE}.")
   int gridImages;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() throws IOException {
     if ((alpha == null) == (sweep == null)) {
@@ -119,7 +122,7 @@ final class InterpolateCommand implements Callable<Integer> {
       checkRange(x);
     }
     MetricChannel ch = MetricChannel.parse(channel);
-    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, hr, ch, gridImages);
+    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, hr, ch, gridImages, maxPixels.get());
     Files.createDirectories(outDir);
     StringBuilder md = new StringBuilder("| alpha | PSNR (dB) | SSIM | NIQE |\n|---|---|---|---|\n");
     out.printf(Locale.ROOT, "%-8s %10s %8s %8s%n", "alpha", "PSNR (dB)", "SSIM", "NIQE");

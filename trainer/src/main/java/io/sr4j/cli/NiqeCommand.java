@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,6 +44,8 @@ final class NiqeCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON.")
   Path json;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() {
     if (crop < 0) {
@@ -59,7 +62,7 @@ final class NiqeCommand implements Callable<Integer> {
     for (Path f : files) {
       double value;
       try {
-        value = niqe.score(ImageFiles.read(f), crop);
+        value = niqe.score(ImageFiles.read(f, maxPixels.get()), crop);
       } catch (IllegalArgumentException e) {
         throw new BadInputException(f + ": " + e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package io.sr4j.cli;
 
+import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.resize.Imresize;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -49,10 +51,18 @@ final class ResizeCommand implements Callable<Integer> {
       description = "Output image; its extension picks the format (png, jpg, bmp); PNG keeps the bit depth.")
   Path output;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() {
     ResizeKernel k = ResizeKernel.parse(kernel);
-    Image in = ImageFiles.read(input);
+    Image in = ImageFiles.read(input, maxPixels.get());
+    long outW = (long) Math.ceil(in.width() * factor);
+    long outH = (long) Math.ceil(in.height() * factor);
+    if (outW * outH > Integer.MAX_VALUE - 8) {
+      throw new BadInputException(input + ": resized x" + factor + " it would be " + outW + "x" + outH + " = "
+          + outW * outH + " pixels, more than one image held in memory can have (" + (Integer.MAX_VALUE - 8) + ")");
+    }
     Image out = Imresize.resize(in, factor, k);
     ImageFiles.write(out, output);
     spec.commandLine().getOut().println(input + " (" + in + ") -> " + output + " (" + out + ")");

@@ -57,13 +57,16 @@ public final class InterpolationSweep {
     return out;
   }
 
-  /** Sweeps {@code alphas} on the set {@code hr} (a folder or bundled set name; LR made as {@link Scoring} says). */
+  /**
+   * Sweeps {@code alphas} on the set {@code hr} (a folder or bundled set name; LR made as {@link Scoring} says; images
+   * above {@code maxPixels} refused).
+   */
   public static Result run(Checkpoint.Loaded a, Checkpoint.Loaded b, List<BigDecimal> alphas, String hr,
-      MetricChannel channel, int shown) {
+      MetricChannel channel, int shown, long maxPixels) {
     ModelCard card = a.card();
     Map<String, Metric> metrics = Metrics.named(List.of("psnr", "ssim", "niqe"), channel, card.scale(), 0);
     PairedFolder set = Scoring.pairedSet(hr, null, card.scale(),
-        Scoring.paperSynthesis(new NetworkUpscaler(a.network(), card, "A"), metrics));
+        Scoring.paperSynthesis(new NetworkUpscaler(a.network(), card, "A"), metrics)).withMaxPixels(maxPixels);
     List<String> names = new ArrayList<>();
     List<Image> hrImages = new ArrayList<>();
     List<Image> bicubic = new ArrayList<>();

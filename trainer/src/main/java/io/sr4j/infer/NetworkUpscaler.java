@@ -8,6 +8,7 @@ import io.sr4j.data.resize.Imresize;
 import io.sr4j.data.resize.ResizeBorder;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
+import io.sr4j.nn.MemoryReclaim;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -134,6 +135,7 @@ public final class NetworkUpscaler implements Upscaler {
     for (int c = 0; c < out.length; c++) {
       System.arraycopy(y.data(), c * y.h() * y.w(), out[c], 0, y.h() * y.w());
     }
+    MemoryReclaim.afterStep(); // the activations of this image (or tile) are off-heap arrays
     return out;
   }
 

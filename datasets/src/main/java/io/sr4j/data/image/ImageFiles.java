@@ -51,63 +51,142 @@ public final class ImageFiles {
     return EXTENSIONS.contains(extension(path));
   }
 
-  /** The image files directly inside {@code dir}, sorted by name. */
+  /**
+   * The image files directly inside {@code dir}, sorted by name. An entry with an image extension that cannot be
+   * read (a broken symbolic link, a link loop, no read permission) is an error naming every such entry, not skipped.
+   */
   public static List<Path> list(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new BadInputException(dir + ": not a directory, expected a folder of images");
     }
+    List<Path> entries;
     try (Stream<Path> files = Files.list(dir)) {
-      List<Path> images =
-          files.filter(p -> Files.isRegularFile(p) && hasImageExtension(p)).sorted().toList();
-      if (images.isEmpty()) {
-        throw new BadInputException(
-            dir + ": no images found (expected files ending in ." + String.join(", .", EXTENSIONS.stream().sorted().toList()) + ")");
+      entries = files.filter(ImageFiles::hasImageExtension).sorted().toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new BadInputException(dir + ": cannot list folder (" + rootMessage(e) + ")", e);
+    }
+    List<String> unreadable = new java.util.ArrayList<>();
+    List<Path> images = new java.util.ArrayList<>();
+    for (Path p : entries) {
+      String problem = unreadable(p);
+      if (problem == null) {
+        images.add(p);
+      } else if (!problem.isEmpty()) {
+        unreadable.add(p.getFileName() + " (" + problem + ")");
       }
-      return images;
+    }
+    if (!unreadable.isEmpty()) {
+      throw new BadInputException(dir + ": " + unreadable.size() + " of its images cannot be read: "
+          + String.join(", ", unreadable));
+    }
+    if (images.isEmpty()) {
+      throw new BadInputException(
+          dir + ": no images found (expected files ending in ." + String.join(", .", EXTENSIONS.stream().sorted().toList()) + ")");
+    }
+    return images;
+  }
+
+  /** Why the folder entry {@code p} cannot be read as an image: null if it can, "" for a folder (skipped). */
+  private static String unreadable(Path p) {
+    try {
+      java.nio.file.attribute.BasicFileAttributes a =
+          Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+      if (a.isDirectory()) {
+        return "";
+      }
+      if (!a.isRegularFile()) {
+        return "not a regular file";
+      }
+      if (!Files.isReadable(p)) {
+        return "permission denied";
+      }
+      return null;
+    } catch (NoSuchFileException e) {
+      return Files.isSymbolicLink(p) ? "broken symbolic link to " + linkTarget(p) : "vanished while listing";
+    } catch (java.nio.file.FileSystemException e) {
+      String reason = e.getReason();
+      return reason == null ? "cannot be read" : reason.toLowerCase(Locale.ROOT);
     } catch (IOException e) {
-      throw new BadInputException(dir + ": cannot list folder (" + e.getMessage() + ")", e);
+      return "cannot be read";
+    }
+  }
+
+  private static String linkTarget(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "?";
     }
   }
 
   /** Width and height of an image file, in pixels. */
   public record Dimensions(int width, int height) {}
 
-  /** Decodes the image stored at {@code path}. */
+  /** Decodes the image stored at {@code path} (upright: see {@link Orientation}), within the default {@link PixelLimit}. */
   public static Image read(Path path) {
-    return decode(path, null);
+    return read(path, PixelLimit.defaultMaxPixels());
+  }
+
+  /** Decodes the image stored at {@code path}, refusing from its header one of more than {@code maxPixels}. */
+  public static Image read(Path path, long maxPixels) {
+    return decode(path, null, maxPixels);
   }
 
   /**
-   * Decodes only the region {@code [x0, x0+w) x [y0, y0+h)} of the image at {@code path} (the same samples as
-   * {@code read(path).crop(x0, y0, w, h)}, without holding the whole image in memory).
+   * Decodes only the region {@code [x0, x0+w) x [y0, y0+h)} of the (upright) image at {@code path}: the same
+   * samples as {@code read(path).crop(x0, y0, w, h)}, without holding the whole image in memory.
    */
   public static Image readRegion(Path path, int x0, int y0, int w, int h) {
     if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0) {
       throw new IllegalArgumentException("region " + w + "x" + h + "+" + x0 + "+" + y0 + " is empty or negative");
     }
-    return decode(path, new Rectangle(x0, y0, w, h));
+    return decode(path, new Rectangle(x0, y0, w, h), PixelLimit.defaultMaxPixels());
   }
 
-  /** The size of the image at {@code path}, read from its header without decoding the pixels. */
+  /** The (upright) size of the image at {@code path}, read from its header without decoding the pixels. */
   public static Dimensions dimensions(Path path) {
-    return withReader(path, (reader, format) -> new Dimensions(reader.getWidth(0), reader.getHeight(0)));
+    return withReader(path, (reader, format) -> {
+      boolean swap = Orientation.of(path, format).swapsSides();
+      return swap ? new Dimensions(reader.getHeight(0), reader.getWidth(0))
+          : new Dimensions(reader.getWidth(0), reader.getHeight(0));
+    });
   }
 
-  private static Image decode(Path path, Rectangle region) {
+  /** What the header of the file says: stored size, format name (upper case) and EXIF orientation. */
+  record Header(int storedWidth, int storedHeight, String format, Orientation orientation) {}
+
+  static Header header(Path path) {
+    return withReader(path, (reader, format) ->
+        new Header(reader.getWidth(0), reader.getHeight(0), format, Orientation.of(path, format)));
+  }
+
+  private static Image decode(Path path, Rectangle region, long maxPixels) {
+    Orientation[] orientation = {Orientation.NORMAL};
     BufferedImage decoded = withReader(path, (reader, format) -> {
+      int w = reader.getWidth(0);
+      int h = reader.getHeight(0);
+      PixelLimit.check(path, w, h, maxPixels);
+      orientation[0] = Orientation.of(path, format);
       ImageReadParam param = reader.getDefaultReadParam();
       if (region != null) {
-        int w = reader.getWidth(0);
-        int h = reader.getHeight(0);
-        if (region.x + region.width > w || region.y + region.height > h) {
+        int uw = orientation[0].swapsSides() ? h : w;
+        int uh = orientation[0].swapsSides() ? w : h;
+        if (region.x + region.width > uw || region.y + region.height > uh) {
           throw new BadInputException(path + ": region " + region.width + "x" + region.height + "+" + region.x + "+"
-              + region.y + " lies outside the " + w + "x" + h + " image");
+              + region.y + " lies outside the " + uw + "x" + uh + " image");
         }
-        param.setSourceRegion(region);
+        param.setSourceRegion(orientation[0].storedRegion(region, w, h));
       }
-      return reader.read(0, param);
+      // Decoders report damaged or missing data (a truncated JPEG) as warnings and fill in gray: refuse instead.
+      List<String> warnings = new java.util.ArrayList<>();
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      BufferedImage image = reader.read(0, param);
+      if (!warnings.isEmpty()) {
+        throw new BadInputException(path + ": truncated or corrupt " + format + " data (" + warnings.get(0) + ")");
+      }
+      return image;
     });
-    return fromBufferedImage(decoded, path);
+    return orientation[0].apply(fromBufferedImage(decoded, path));
   }
 
   /** What is done with an open reader positioned on the file; {@code format} is its upper-case format name. */

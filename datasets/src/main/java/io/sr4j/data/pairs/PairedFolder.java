@@ -4,6 +4,7 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.data.color.YCbCr;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
+import io.sr4j.data.image.PixelLimit;
 import io.sr4j.data.resize.Imresize;
 import io.sr4j.data.resize.ResizeKernel;
 import io.sr4j.data.resize.SampleType;
@@ -24,20 +25,28 @@ public final class PairedFolder {
   private final LrSynthesis synthesis;
   private final List<Path> hrFiles;
   private final List<Path> lrFiles; // parallel to hrFiles; null when synthesised
+  private final long maxPixels;
 
-  private PairedFolder(Path hrDir, Path lrDir, int scale, LrSynthesis synthesis, List<Path> hrFiles, List<Path> lrFiles) {
+  private PairedFolder(Path hrDir, Path lrDir, int scale, LrSynthesis synthesis, List<Path> hrFiles, List<Path> lrFiles,
+      long maxPixels) {
     this.hrDir = hrDir;
     this.lrDir = lrDir;
     this.scale = scale;
     this.synthesis = synthesis;
     this.hrFiles = hrFiles;
     this.lrFiles = lrFiles;
+    this.maxPixels = maxPixels;
+  }
+
+  /** The same set, reading images of at most {@code maxPixels} (see {@link PixelLimit}; default: its default). */
+  public PairedFolder withMaxPixels(long maxPixels) {
+    return new PairedFolder(hrDir, lrDir, scale, synthesis, hrFiles, lrFiles, maxPixels);
   }
 
   /** HR images only; LR made from them with {@code synthesis}. */
   public static PairedFolder synthesized(Path hrDir, int scale, LrSynthesis synthesis) {
     checkScale(scale);
-    return new PairedFolder(hrDir, null, scale, synthesis, ImageFiles.list(hrDir), null);
+    return new PairedFolder(hrDir, null, scale, synthesis, ImageFiles.list(hrDir), null, PixelLimit.defaultMaxPixels());
   }
 
   /** HR and LR folders; every HR file must have its LR partner. */
@@ -51,7 +60,7 @@ public final class PairedFolder {
     for (Path h : hr) {
       lr.add(findLrPartner(h, lrDir, scale));
     }
-    return new PairedFolder(hrDir, lrDir, scale, LrSynthesis.RGB8, hr, List.copyOf(lr));
+    return new PairedFolder(hrDir, lrDir, scale, LrSynthesis.RGB8, hr, List.copyOf(lr), PixelLimit.defaultMaxPixels());
   }
 
   private static void checkScale(int scale) {
@@ -123,13 +132,13 @@ public final class PairedFolder {
   /** Reads (and, without an LR folder, synthesises) sample {@code index}. */
   public PairedSample load(int index) {
     Path hrFile = hrFiles.get(index);
-    Image hr = ImageFiles.read(hrFile);
+    Image hr = ImageFiles.read(hrFile, maxPixels);
     String name = ImageFiles.stem(hrFile);
     if (lrFiles == null) {
       return synthesize(name, hr, scale, synthesis, hrFile);
     }
     Path lrFile = lrFiles.get(index);
-    Image lr = ImageFiles.read(lrFile);
+    Image lr = ImageFiles.read(lrFile, maxPixels);
     return new PairedSample(name, lr, alignHr(hr, lr, hrFile, lrFile));
   }
 

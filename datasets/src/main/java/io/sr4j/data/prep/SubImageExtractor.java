@@ -5,6 +5,7 @@ import io.sr4j.data.Parallel;
 import io.sr4j.data.Progress;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
+import io.sr4j.data.image.PixelLimit;
 import io.sr4j.data.pairs.PairedFolder;
 import io.sr4j.data.pairs.PairedSample;
 import java.io.IOException;
@@ -41,14 +42,20 @@ public final class SubImageExtractor {
    * @param cropPx side of the square sub-images (BasicSR DIV2K HR: 480)
    * @param stepPx distance between neighbouring crops (240)
    * @param threshPx a last, border-flush crop is added when more than this many pixels would stay uncovered (0)
+   * @param maxPixels larger source images are refused (see {@link PixelLimit})
    */
-  public record Options(int cropPx, int stepPx, int threshPx) {
+  public record Options(int cropPx, int stepPx, int threshPx, long maxPixels) {
     public Options {
-      if (cropPx < 1 || stepPx < 1 || threshPx < 0) {
+      if (cropPx < 1 || stepPx < 1 || threshPx < 0 || maxPixels < 1) {
         throw new IllegalArgumentException(
-            "crop and step must be positive and thresh >= 0, got crop " + cropPx + ", step " + stepPx + ", thresh "
-                + threshPx);
+            "crop, step and max pixels must be positive and thresh >= 0, got crop " + cropPx + ", step " + stepPx
+                + ", thresh " + threshPx + ", max pixels " + maxPixels);
       }
+    }
+
+    /** With the default pixel limit. */
+    public Options(int cropPx, int stepPx, int threshPx) {
+      this(cropPx, stepPx, threshPx, PixelLimit.defaultMaxPixels());
     }
   }
 
@@ -94,7 +101,7 @@ public final class SubImageExtractor {
     AtomicLong written = new AtomicLong();
     progress.start("sub-images of " + inputDir, files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
-      Image image = ImageFiles.read(files.get(i));
+      Image image = ImageFiles.read(files.get(i), options.maxPixels());
       written.addAndGet(cut(image, crops(image.width(), image.height(), options, stems.get(i), files.get(i).toString()),
           outputDir));
       progress.advance(1);
@@ -129,7 +136,7 @@ public final class SubImageExtractor {
     AtomicLong written = new AtomicLong();
     progress.start("sub-images of " + pairs.hrDir() + " and " + pairs.lrDir(), files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
-      PairedSample sample = pairs.load(i);
+      PairedSample sample = pairs.withMaxPixels(options.maxPixels()).load(i);
       List<Crop> hrCrops = crops(sample.hr().width(), sample.hr().height(), options, stems.get(i), files.get(i).toString());
       written.addAndGet(cut(sample.hr(), hrCrops, hrOutputDir));
       cut(sample.lr(), hrCrops.stream().map(c -> c.scaledDown(s)).toList(), lrOutputDir);

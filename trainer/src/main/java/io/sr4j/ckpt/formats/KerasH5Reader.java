@@ -140,6 +140,8 @@ public final class KerasH5Reader {
         throw new BadInputException(where + " has " + count + " elements; at most " + RawTensors.MAX_ARRAY_LENGTH
             + " fit in one tensor here");
       }
+      // read into native memory, then into a float array: twice the declared size
+      ModelLimits.checkAllocation(where, ModelLimits.bytes(count, 2 * Float.BYTES), "declares " + count + " elements");
       float[] data = new float[(int) count];
       try (FloatPointer buffer = new FloatPointer(count)) {
         // HDF5 converts the stored type to native float; elements come in C order as stored.
@@ -174,6 +176,7 @@ public final class KerasH5Reader {
               + "variable-length strings");
         }
         int size = (int) type.getSize();
+        ModelLimits.checkAllocation(where, ModelLimits.bytes(count, 2L * size), "declares " + count + " strings of " + size + " bytes");
         byte[] raw = new byte[Math.toIntExact(count * size)];
         try (BytePointer buffer = new BytePointer(raw.length)) {
           // the Pointer overload is H5Aread into raw memory; the BytePointer one goes through a std::string and

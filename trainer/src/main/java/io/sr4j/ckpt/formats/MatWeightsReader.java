@@ -3,16 +3,20 @@ package io.sr4j.ckpt.formats;
 import io.sr4j.data.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import us.hebi.matlab.mat.format.BufferAllocator;
 import us.hebi.matlab.mat.format.Mat5;
 import us.hebi.matlab.mat.format.Mat5File;
 import us.hebi.matlab.mat.types.MatFile;
 import us.hebi.matlab.mat.types.Matrix;
+import us.hebi.matlab.mat.types.Source;
+import us.hebi.matlab.mat.types.Sources;
 
 /**
  * Reads the numeric variables of a MATLAB v5 MAT-file (what {@code save} writes by default up to {@code -v7},
@@ -47,15 +51,51 @@ public final class MatWeightsReader {
       }
       return new StateDict(file.toString(), tensors);
     } catch (IOException e) {
-      throw new BadInputException("cannot read MAT file " + file + ": " + e, e);
+      throw new BadInputException("cannot read MAT file " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static Mat5File open(Path file) {
-    try {
-      return Mat5.readFromFile(file.toFile());
+    try (Source source = Sources.openFile(file.toFile())) {
+      return Mat5.newReader(source).setBufferAllocator(new BoundedAllocator(file.toString())).readMat();
     } catch (IOException | RuntimeException e) {
-      throw new BadInputException(file + " is not a readable MAT v5 file (truncated or corrupt?): " + e, e);
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        if (root instanceof BadInputException refused) {
+          throw refused; // the allocation limit, reached inside MFL
+        }
+        root = root.getCause();
+      }
+      if (root instanceof BadInputException refused) {
+        throw refused;
+      }
+      throw new BadInputException(file + " is not a readable MAT v5 file (truncated or corrupt?): "
+          + (root.getMessage() == null ? "unexpected data" : root.getMessage()), e);
+    }
+  }
+
+  /**
+   * Allocates the buffers MFL reads variables into (their sizes come from the file, after decompression for
+   * compressed variables), refusing once they add up to more than {@link ModelLimits#maxEntryBytes()}.
+   */
+  private static final class BoundedAllocator implements BufferAllocator {
+    private final String file;
+    private long allocated;
+
+    BoundedAllocator(String file) {
+      this.file = file;
+    }
+
+    @Override
+    public ByteBuffer allocate(int bytes) {
+      allocated += bytes;
+      ModelLimits.checkAllocation(file, allocated, "declares variables of " + allocated + " bytes");
+      return ByteBuffer.allocate(bytes);
+    }
+
+    @Override
+    public void release(ByteBuffer buffer) {
+      allocated -= buffer.capacity();
     }
   }
 
@@ -74,17 +114,24 @@ public final class MatWeightsReader {
       step *= shape[d];
     }
     int count = matrix.getNumElements();
+    ModelLimits.checkAllocation(file + ", variable '" + name + "'", (long) count * (Float.BYTES + Long.BYTES),
+        "has " + count + " elements");
     float[] data = new float[count];
     boolean integer = !dtype.startsWith("float");
     long[] integers = integer ? new long[count] : null;
-    RawTensors.walk(shape, strides, 0, count, (position, element) -> {
-      if (integers != null) {
-        integers[position] = matrix.getLong((int) element);
-        data[position] = integers[position];
-      } else {
-        data[position] = (float) matrix.getDouble((int) element);
-      }
-    });
+    try {
+      RawTensors.walk(shape, strides, 0, count, (position, element) -> {
+        if (integers != null) {
+          integers[position] = matrix.getLong((int) element);
+          data[position] = integers[position];
+        } else {
+          data[position] = (float) matrix.getDouble((int) element);
+        }
+      });
+    } catch (IndexOutOfBoundsException e) {
+      throw new BadInputException(file + ", variable '" + name + "': its data is shorter than its dimensions "
+          + Arrays.toString(shape) + " say (corrupt file?)", e);
+    }
     return new Tensor(null, shape, dtype, data, integers);
   }
 

@@ -14,6 +14,21 @@ final class RawTensors {
 
   private RawTensors() {}
 
+  /** The number of elements of {@code shape}, Long.MAX_VALUE when that overflows, 0 when a size is negative. */
+  static long saturatedCount(long[] shape) {
+    long count = 1;
+    for (long dim : shape) {
+      if (dim < 0) {
+        return 0;
+      }
+      if (dim != 0 && count > Long.MAX_VALUE / dim) {
+        return Long.MAX_VALUE;
+      }
+      count *= dim;
+    }
+    return count;
+  }
+
   /** Strides (in elements) of a C-contiguous tensor of {@code shape}. */
   static long[] contiguousStrides(long[] shape) {
     long[] strides = new long[shape.length];
@@ -55,6 +70,9 @@ final class RawTensors {
       throw new BadInputException(what + " has " + count + " elements; at most " + MAX_ARRAY_LENGTH
           + " fit in one tensor here");
     }
+    // decoded as floats, plus exact longs for integer types
+    ModelLimits.checkAllocation(what, count * (Float.BYTES + (type.isInteger() ? Long.BYTES : 0)),
+        "has " + count + " elements");
     if (count > 0 && (offset < 0 || last >= available)) {
       throw new BadInputException(what + ": size " + Arrays.toString(shape) + ", stride "
           + Arrays.toString(strides) + " and offset " + offset + " reach element " + last

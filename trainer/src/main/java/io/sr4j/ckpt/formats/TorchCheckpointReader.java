@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,8 @@ public final class TorchCheckpointReader {
       throw new BadInputException(file + " has no entry " + name + ", which its data.pkl refers to (corrupt file?)");
     }
     long expected = ref.keyNumel() * ref.type().bytes();
+    ModelLimits.checkAllocation(file + ": storage '" + ref.key() + "'", expected,
+        "declares " + ref.keyNumel() + " " + ref.type().label() + " elements");
     if (entry.getSize() != expected) {
       throw new BadInputException(file + ": entry " + name + " should hold " + ref.keyNumel() + " "
           + ref.type().label() + " elements (" + expected + " bytes), found " + entry.getSize()
@@ -144,12 +147,8 @@ public final class TorchCheckpointReader {
   }
 
   private static byte[] entryBytes(Path file, ZipFile zip, ZipEntry entry) {
-    try (InputStream in = zip.getInputStream(entry)) {
-      byte[] data = in.readAllBytes();
-      if (data.length != entry.getSize()) {
-        throw new IOException("read " + data.length + " of " + entry.getSize() + " bytes");
-      }
-      return data;
+    try {
+      return ModelLimits.readEntry(file.toString(), zip, entry);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read zip entry " + entry.getName()
           + " (truncated or corrupt file?): " + e.getMessage(), e);
@@ -257,7 +256,12 @@ public final class TorchCheckpointReader {
   private static final class Materializer {
     private final Path file;
     private final Function<StorageRef, ByteBuffer> storages;
+    private static final long VIEWS_PER_ELEMENT = 4;
     private final Map<Object, Object> done = new IdentityHashMap<>();
+    /** Elements of the distinct storages tensors were decoded from, and elements decoded so far. */
+    private final Set<String> storagesSeen = new HashSet<>();
+    private long storedElements;
+    private long decodedElements;
     private final Set<Object> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Materializer(Path file, Function<StorageRef, ByteBuffer> storages) {
@@ -305,8 +309,25 @@ public final class TorchCheckpointReader {
       return result;
     }
 
+    /**
+     * Decodes one tensor. Views of a storage may overlap or repeat elements (stride 0), so a small file could
+     * describe tensors far larger than what it stores: the elements decoded, over all tensors, may be at most
+     * {@link #VIEWS_PER_ELEMENT} times the elements of the storages they come from (PyTorch saves a tensor and its
+     * views, a transpose for example, over one storage).
+     */
     private Tensor tensor(TensorRef ref, String path) {
       StorageRef storage = ref.storage();
+      if (storagesSeen.add(storage.key())) {
+        storedElements += storage.keyNumel();
+      }
+      long count = RawTensors.saturatedCount(ref.size());
+      decodedElements = count > Long.MAX_VALUE - decodedElements ? Long.MAX_VALUE : decodedElements + count;
+      if (decodedElements > VIEWS_PER_ELEMENT * storedElements) {
+        throw new BadInputException(file + ", tensor " + (path.isEmpty() ? "at top level" : path) + ": views "
+            + (count == Long.MAX_VALUE ? "more than 2^63" : count) + " elements of storage '" + storage.key()
+            + "', so the tensors would hold more than " + VIEWS_PER_ELEMENT + " times the " + storedElements
+            + " elements the file stores (overlapping or repeated views of a crafted file?)");
+      }
       ByteBuffer whole = storages.apply(storage);
       int elementBytes = storage.type().bytes();
       // A legacy storage view covers part of the stored storage; the tensor may only reach inside the view.

@@ -74,6 +74,12 @@ final class TorchUnpickler {
   private static final List<String> FUNCTIONS =
       List.of(ORDERED_DICT, REBUILD_TENSOR, REBUILD_TENSOR_V2, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE);
 
+  /**
+   * Values one unpickler may create: every opcode can allocate an object, so a pickle of a few hundred megabytes
+   * could otherwise fill gigabytes of heap. A state dict needs about 15 per tensor.
+   */
+  static final long MAX_VALUES = 1L << 22;
+
   private final String file;
   private final String region;
   private final ByteBuffer in;
@@ -83,6 +89,7 @@ final class TorchUnpickler {
   private Deque<Integer> marks;
   private Map<Long, Object> memo;
   private int opcodeAt;
+  private long pushes;
 
   /**
    * @param file the file, for messages
@@ -368,6 +375,9 @@ final class TorchUnpickler {
   }
 
   private void push(Object value) {
+    if (++pushes > MAX_VALUES) {
+      throw fail("more than " + MAX_VALUES + " values; a weights file needs far fewer (crafted file?)");
+    }
     stack.add(value);
   }
 
