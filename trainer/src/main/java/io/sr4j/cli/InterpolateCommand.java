@@ -81,6 +81,11 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--channel", defaultValue = "y", paramLabel = "y|rgb", description = "PSNR/SSIM channel for --sweep. Default: ${DEFAULT-VALUE}.")
   String channel;
 
+  @Option(names = "--metrics", defaultValue = "psnr,ssim,niqe", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "Metrics of --sweep, as 'sr evaluate --metrics' (lpips needs the zoo's vgg16 and lpips-vgg). "
+          + "Default: ${DEFAULT-VALUE}.")
+  List<String> metricNames = new ArrayList<>();
+
   @Option(names = "--crop", defaultValue = "96", paramLabel = "PX", description = "Side of the grid's crops. Default: ${DEFAULT-VALUE}.")
   int crop;
 
@@ -122,19 +127,40 @@ final class InterpolateCommand implements Callable<Integer> {
       checkRange(x);
     }
     MetricChannel ch = MetricChannel.parse(channel);
-    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, hr, ch, gridImages, maxPixels.get());
+    InterpolationSweep.Result r = InterpolationSweep.run(la, lb, alphas, hr, ch, metricNames, gridImages,
+        maxPixels.get());
     Files.createDirectories(outDir);
-    StringBuilder md = new StringBuilder("| alpha | PSNR (dB) | SSIM | NIQE |\n|---|---|---|---|\n");
-    out.printf(Locale.ROOT, "%-8s %10s %8s %8s%n", "alpha", "PSNR (dB)", "SSIM", "NIQE");
+    StringBuilder md = new StringBuilder("| alpha |");
+    StringBuilder rule = new StringBuilder("|---|");
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-8s", "alpha"));
+    for (String m : metricNames) {
+      md.append(' ').append(m.equals("psnr") ? "PSNR (dB)" : m.toUpperCase(Locale.ROOT)).append(" |");
+      rule.append("---|");
+      head.append(String.format(Locale.ROOT, " %10s", m));
+    }
+    md.append('\n').append(rule).append('\n');
+    out.println(head);
     for (InterpolationSweep.Row row : r.rows()) {
-      md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f |%n", row.alpha(), row.psnr(), row.ssim(), row.niqe()));
-      out.printf(Locale.ROOT, "%-8s %10.4f %8.4f %8.4f%n", row.alpha(), row.psnr(), row.ssim(), row.niqe());
+      md.append("| ").append(row.alpha()).append(" |");
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s", row.alpha()));
+      for (String m : metricNames) {
+        md.append(String.format(Locale.ROOT, " %.4f |", row.means().get(m)));
+        line.append(String.format(Locale.ROOT, " %10.4f", row.means().get(m)));
+      }
+      md.append('\n');
+      out.println(line);
     }
     String header = "Interpolation (1 - alpha) * " + a + " + alpha * " + b + " on " + hr + " x" + r.scale() + ", "
-        + ch.configName().toUpperCase(Locale.ROOT) + " channel, border " + r.scale() + "; NIQE on Y (lower is better).\n\n";
+        + ch.configName().toUpperCase(Locale.ROOT) + " channel, border " + r.scale() + "; NIQE on Y and LPIPS on RGB (lower is "
+        + "better).\n\n";
     AtomicFiles.writeString(outDir.resolve("sweep.md"), header + md);
     JsonOutput.write(outDir.resolve("sweep.json"), Map.of("a", a.toString(), "b", b.toString(), "set", hr,
-        "scale", r.scale(), "channel", ch.configName(), "rows", r.rows()));
+        "scale", r.scale(), "channel", ch.configName(), "rows", r.rows().stream().map(row -> {
+          Map<String, Object> flat = new LinkedHashMap<>();
+          flat.put("alpha", row.alpha());
+          flat.putAll(row.means());
+          return flat;
+        }).toList()));
     List<String> labels = new ArrayList<>(List.of("HR", "bicubic"));
     r.rows().forEach(row -> labels.add("alpha " + row.alpha()));
     List<List<Image>> grid = new ArrayList<>();

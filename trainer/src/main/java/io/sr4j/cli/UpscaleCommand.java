@@ -1,10 +1,8 @@
 package io.sr4j.cli;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
-import io.sr4j.data.image.ImageStreams;
-import io.sr4j.data.image.PixelLimit;
+import io.sr4j.infer.ImageUpscaling;
 import io.sr4j.infer.Models;
 import io.sr4j.infer.TiledUpscaler;
 import io.sr4j.infer.Upscaler;
@@ -87,37 +85,17 @@ final class UpscaleCommand implements Callable<Integer> {
     try (ProgressBar filesBar = terminal && files.size() > 1 ? bar("images", files.size()) : null) {
       for (Path f : files) {
         Path target = outDir == null ? output : outDir.resolve(ImageFiles.stem(f) + ".png");
-        if (tile > 0) {
-          try (ImageStreams.RowReader in = ImageStreams.reader(f, maxPixels.get())) {
-            int outW = outputSide(f, in.width(), upscaler.scale());
-            int outH = outputSide(f, in.height(), upscaler.scale());
-            if (!ImageFiles.extension(target).equals("png")) {
-              checkHeldWhole(f, target, outW, outH);
+        ImageUpscaling.file(upscaler, f, target, tile, tilePad, maxPixels.get(), count -> {
+          ProgressBar tilesBar = terminal && files.size() == 1 && count > 1 ? bar("tiles", count) : null;
+          return n -> {
+            if (tilesBar != null) {
+              tilesBar.stepTo(n);
+              if (n == count) {
+                tilesBar.close();
+              }
             }
-            checkHeap(f, TiledUpscaler.bandHeapBytes(in.width(), in.height(), in.samples(), upscaler.scale(), tile,
-                tilePad), "a band of --tile " + tile + " (+ 2 x --tile-pad " + tilePad + ") rows", "a smaller --tile");
-            int count = TiledUpscaler.tileCount(in.width(), in.height(), tile);
-            try (ProgressBar tilesBar = terminal && files.size() == 1 && count > 1 ? bar("tiles", count) : null) {
-              TiledUpscaler tiled = new TiledUpscaler(upscaler, tile, tilePad, n -> {
-                if (tilesBar != null) {
-                  tilesBar.stepTo(n);
-                }
-              });
-              ImageStreams.write(target, outW, outH, sink -> tiled.stream(in, sink));
-            }
-          }
-        } else {
-          ImageFiles.Dimensions size = ImageFiles.dimensions(f);
-          PixelLimit.check(f, size.width(), size.height(), maxPixels.get());
-          int outW = outputSide(f, size.width(), upscaler.scale());
-          int outH = outputSide(f, size.height(), upscaler.scale());
-          checkHeldWhole(f, target, outW, outH);
-          // at least one float plane in and out (an RGB image needs three)
-          checkHeap(f, ((long) size.width() * size.height() + (long) outW * outH) * Float.BYTES, "the whole image",
-              "--tile with a .png output");
-          Image lr = ImageFiles.read(f, maxPixels.get());
-          ImageFiles.write(upscaler.upscale(lr), target);
-        }
+          };
+        });
         if (filesBar != null) {
           filesBar.step();
         } else {
@@ -131,36 +109,6 @@ final class UpscaleCommand implements Callable<Integer> {
           peakRssKib() / 1024.0);
     }
     return 0;
-  }
-
-  /** {@code side * scale}, which must fit an int (a PNG side is at most 2^31 - 1). */
-  private static int outputSide(Path input, int side, int scale) {
-    long out = (long) side * scale;
-    if (out > Integer.MAX_VALUE) {
-      throw new BadInputException(input + ": a side of " + side + " pixels x" + scale + " exceeds the largest image "
-          + "side of " + Integer.MAX_VALUE + " pixels");
-    }
-    return (int) out;
-  }
-
-  /** An output assembled in memory (no --tile, or not a .png) must fit one Java array per plane. */
-  private static void checkHeldWhole(Path input, Path target, int outW, int outH) {
-    long pixels = (long) outW * outH;
-    if (pixels > Integer.MAX_VALUE - 8) {
-      throw new BadInputException(input + ": the output is " + outW + "x" + outH + " = " + pixels + " pixels, too "
-          + "large to hold in memory; use --tile with a .png output (" + target.getFileName() + " is "
-          + (ImageFiles.extension(target).equals("png") ? "a PNG, add --tile" : "not a PNG") + "), which streams it");
-    }
-  }
-
-  /** Fails when {@code bytes}, a lower bound of the heap needed for {@code what}, exceeds the Java heap. */
-  private static void checkHeap(Path input, long bytes, String what, String instead) {
-    long heap = Runtime.getRuntime().maxMemory();
-    if (bytes > heap) {
-      throw new BadInputException(String.format(Locale.ROOT, "%s: upscaling %s needs at least %,d MiB of Java heap, "
-          + "more than the %,d MiB available; use %s, or a larger heap (SR_JAVA_OPTS=-Xmx...)", input, what,
-          bytes >> 20, heap >> 20, instead));
-    }
   }
 
   private static ProgressBar bar(String task, int max) {

@@ -21,8 +21,8 @@ public record ValSection(Long valFreq, Boolean saveImg, Integer numSaveImg, Map<
 
   public static ValSection defaults() {
     Map<String, MetricConfig> m = new LinkedHashMap<>();
-    m.put("psnr", new MetricConfig(MetricConfig.PSNR, null, true, null, null));
-    m.put("ssim", new MetricConfig(MetricConfig.SSIM, null, true, null, null));
+    m.put("psnr", new MetricConfig(MetricConfig.PSNR, null, true, null, null, null));
+    m.put("ssim", new MetricConfig(MetricConfig.SSIM, null, true, null, null, null));
     return new ValSection(null, null, null, m, null);
   }
 }

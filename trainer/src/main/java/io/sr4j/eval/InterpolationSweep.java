@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The perception-distortion trade-off of an interpolation: for each alpha, the interpolated generator's mean PSNR,
- * SSIM (paper protocol) and NIQE on a set, scored by {@link Scoring}, plus the SR images of the first few samples for
- * a picture grid.
+ * The perception-distortion trade-off of an interpolation: for each alpha, the interpolated generator's mean metrics
+ * on a set (PSNR, SSIM, NIQE by default; LPIPS and the others on request), scored by {@link Scoring}, plus the SR
+ * images of the first few samples for a picture grid.
  */
 public final class InterpolationSweep {
   private InterpolationSweep() {}
 
-  /** One alpha's means; {@code alpha} keeps the exact decimal the user gave. */
-  public record Row(String alpha, double psnr, double ssim, double niqe) {}
+  /** One alpha's means by metric; {@code alpha} keeps the exact decimal the user gave. */
+  public record Row(String alpha, Map<String, Double> means) {}
 
   /** The table, and for the grid: per shown sample its HR, bicubic and one SR per alpha. */
   public record Result(List<Row> rows, List<String> names, List<Image> hr, List<Image> bicubic, List<List<Image>> sr,
@@ -62,9 +62,9 @@ public final class InterpolationSweep {
    * above {@code maxPixels} refused).
    */
   public static Result run(Checkpoint.Loaded a, Checkpoint.Loaded b, List<BigDecimal> alphas, String hr,
-      MetricChannel channel, int shown, long maxPixels) {
+      MetricChannel channel, List<String> metricNames, int shown, long maxPixels) {
     ModelCard card = a.card();
-    Map<String, Metric> metrics = Metrics.named(List.of("psnr", "ssim", "niqe"), channel, card.scale(), 0);
+    Map<String, Metric> metrics = Metrics.named(metricNames, channel, card.scale(), 4);
     PairedFolder set = Scoring.pairedSet(hr, null, card.scale(),
         Scoring.paperSynthesis(new NetworkUpscaler(a.network(), card, "A"), metrics)).withMaxPixels(maxPixels);
     List<String> names = new ArrayList<>();
@@ -89,7 +89,7 @@ public final class InterpolationSweep {
           sr.get(i).add(out);
         }
       });
-      rows.add(new Row(alpha.toPlainString(), t.means().get("psnr"), t.means().get("ssim"), t.means().get("niqe")));
+      rows.add(new Row(alpha.toPlainString(), t.means()));
     }
     return new Result(rows, names, hrImages, bicubic, sr, set.scale());
   }

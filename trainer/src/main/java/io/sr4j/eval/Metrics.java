@@ -11,7 +11,8 @@ import java.util.Map;
 /** Metrics from a config's {@code val.metrics} entries or from the names the command line takes. */
 public final class Metrics {
   /** The names {@link #named} knows. */
-  public static final List<String> NAMES = List.of("psnr", "ssim", "niqe", "psnr_shift", "sharpness");
+  public static final List<String> NAMES = List.of("psnr", "ssim", "niqe", "lpips", "lpips_alex", "psnr_shift",
+      "sharpness");
 
   private Metrics() {}
 
@@ -21,6 +22,8 @@ public final class Metrics {
     FidelityProtocol protocol = new FidelityProtocol(c.testYChannel() ? MetricChannel.Y : MetricChannel.RGB, border);
     return switch (c.type()) {
       case MetricConfig.NIQE -> new NiqeMetric(key, border);
+      case MetricConfig.LPIPS -> LpipsMetric.fromZoo(key, c.net().equals("alex") ? Lpips.Network.ALEX
+          : Lpips.Network.VGG, border);
       case MetricConfig.PSNR_SHIFT -> new ShiftTolerantPsnrMetric(key, protocol, c.maxShift());
       case MetricConfig.SHARPNESS -> new SharpnessMetric(key, protocol);
       default -> new FidelityMetric(key, protocol, c.type().equals(MetricConfig.PSNR));
@@ -35,7 +38,8 @@ public final class Metrics {
   }
 
   /**
-   * Metrics by name (psnr, ssim, niqe, psnr_shift, sharpness) on {@code channel} with {@code borderPx} cropped;
+   * Metrics by name (psnr, ssim, niqe, lpips (VGG), lpips_alex, psnr_shift, sharpness) on {@code channel} with
+   * {@code borderPx} cropped (LPIPS compares RGB whatever the channel);
    * psnr_shift allows shifts of up to {@code maxShiftPx}.
    */
   public static Map<String, Metric> named(List<String> names, MetricChannel channel, int borderPx, int maxShiftPx) {
@@ -46,6 +50,8 @@ public final class Metrics {
         case "psnr" -> new FidelityMetric(n, protocol, true);
         case "ssim" -> new FidelityMetric(n, protocol, false);
         case "niqe" -> new NiqeMetric(n, borderPx);
+        case "lpips" -> LpipsMetric.fromZoo(n, Lpips.Network.VGG, borderPx);
+        case "lpips_alex" -> LpipsMetric.fromZoo(n, Lpips.Network.ALEX, borderPx);
         case "psnr_shift" -> new ShiftTolerantPsnrMetric(n, protocol, maxShiftPx);
         case "sharpness" -> new SharpnessMetric(n, protocol);
         default -> throw new BadInputException("unknown metric '" + n + "', expected some of " + NAMES);

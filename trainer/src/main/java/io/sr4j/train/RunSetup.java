@@ -78,6 +78,8 @@ public final class RunSetup {
     for (Map.Entry<String, LossTermConfig> e : cfg.train().losses().entrySet()) {
       e.getValue().check("train." + e.getKey(), cfg, (key, file) -> checkInput(file, key, missing));
     }
+    cfg.val().metrics().forEach((name, m) -> m.zooWeights()
+        .forEach(w -> checkInput(w, "val.metrics." + name + " (" + m.type() + ")", missing)));
     checkInput(cfg.path().pretrainNetworkG(), "path.pretrain_network_g", missing);
     checkInput(cfg.path().pretrainNetworkD(), "path.pretrain_network_d", missing);
     List<Provenance.DataSet> datasets = new ArrayList<>();

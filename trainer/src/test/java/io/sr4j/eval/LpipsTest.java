@@ -42,7 +42,7 @@ class LpipsTest {
     expected = new ObjectMapper().readTree(fixture("lpips_expected.json").toFile());
   }
 
-  private static Lpips lpips(Lpips.Network network) {
+  static Lpips lpips(Lpips.Network network) {
     String name = network == Lpips.Network.VGG ? "vgg16" : "alexnet";
     return new Lpips(network, fixture("lpips_" + name + "_nf4.pth"), fixture("lpips_v0.1_" + name + "_nf4.pth"));
   }

@@ -4,6 +4,8 @@ import io.sr4j.data.AtomicFiles;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
+import io.sr4j.infer.Upscaler;
+import io.sr4j.infer.ImageUpscaling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -219,6 +221,40 @@ final class HadoopFiles implements Serializable {
       return OutputFile.of(uri, bytes);
     } catch (IOException e) {
       throw new BadInputException(uri + ": cannot write (" + e.getMessage() + ")", e);
+    } finally {
+      deleteTree(tmpDir);
+    }
+  }
+
+  /**
+   * Upscales the image at {@code source} into {@code target} exactly as {@code sr upscale} does (the same bytes):
+   * through local files, copied from and to other file systems; the output is written atomically.
+   */
+  OutputFile upscaleImage(Upscaler upscaler, String source, String target, int tilePx, int tilePadPx, long maxPixels) {
+    java.nio.file.Path tmpDir = null;
+    try {
+      tmpDir = Files.createTempDirectory("sr4j-upscale");
+      java.nio.file.Path in = localPath(source);
+      if (in == null) {
+        in = tmpDir.resolve("in-" + fileName(source));
+        Path p = new Path(source);
+        try (InputStream stream = fs(p).open(p)) {
+          Files.copy(stream, in);
+        }
+      }
+      java.nio.file.Path out = tmpDir.resolve(fileName(target));
+      try {
+        ImageUpscaling.file(upscaler, in, out, tilePx, tilePadPx, maxPixels, count -> n -> { });
+      } catch (BadInputException e) {
+        throw new BadInputException(e.getMessage().replace(in.toString(), source), e);
+      }
+      byte[] bytes = Files.readAllBytes(out);
+      writeBytes(target, bytes);
+      return OutputFile.of(target, bytes);
+    } catch (java.io.FileNotFoundException e) {
+      throw new BadInputException(source + ": no such file");
+    } catch (IOException e) {
+      throw new BadInputException(target + ": cannot write (" + e.getMessage() + ")", e);
     } finally {
       deleteTree(tmpDir);
     }

@@ -1,9 +1,8 @@
 package io.sr4j.spark;
 
 import io.sr4j.data.BadInputException;
-import io.sr4j.data.image.Image;
+import io.sr4j.data.image.PixelLimit;
 import io.sr4j.infer.Models;
-import io.sr4j.infer.TiledUpscaler;
 import io.sr4j.infer.Upscaler;
 import java.io.PrintWriter;
 import java.util.List;
@@ -47,10 +46,8 @@ final class UpscaleJob {
     ItemRunner.Work work = item -> {
       Upscaler upscaler = ModelPool.borrow(model);
       try {
-        Image lr = files.readImage(item.source());
-        Image sr = tilePx > 0 ? new TiledUpscaler(upscaler, tilePx, tilePadPx, n -> { }).upscale(lr)
-            : upscaler.upscale(lr);
-        OutputFile out = files.writeImage(sr, HadoopFiles.resolve(outDir, item.name() + ".png"));
+        OutputFile out = files.upscaleImage(upscaler, item.source(), HadoopFiles.resolve(outDir, item.name() + ".png"),
+            tilePx, tilePadPx, PixelLimit.defaultMaxPixels());
         return new ItemRunner.Result(List.of(out), Map.of(), upscaler.name());
       } finally {
         ModelPool.release(model, upscaler);
