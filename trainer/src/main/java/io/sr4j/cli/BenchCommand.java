@@ -1,10 +1,13 @@
 package io.sr4j.cli;
 
 import io.sr4j.nn.ConvBenchmark;
-import io.sr4j.nn.ConvBenchmarkResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure speed: 'sr bench conv' (one convolution layer), 'sr bench train' (a training step).",
+    description = "Measure speed: 'sr bench conv' (convolution kernels), 'sr bench train' (a training step).",
     subcommands = {BenchCommand.Conv.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -28,17 +31,27 @@ final class BenchCommand implements Runnable {
       name = "conv",
       mixinStandardHelpOptions = true,
       description = {
-        "Time a 3x3 64->64 convolution, forward + backward, on a 16x64x32x32 float batch,",
-        "with the project's oneDNN layer (FastConv2D) and DL4J's stock ConvolutionLayer in the same run."
+        "Time the convolution kernels of FastConv2D on the zoo's shapes (float): forward, backward-data and",
+        "backward-weights of the project's oneDNN primitives, against libnd4j's conv2d / conv2d_input_bp / conv2d_bp.",
+        "Milliseconds per call (median); fwd+bwd GFLOP/s = 3 passes (2 for a first layer) / (fwd + whole bwd)."
       })
   static final class Conv implements Callable<Integer> {
+    private static final List<String> GROUPS = List.of("reference", "rrdb", "vgg19", "vgg128d", "srcnn");
+
     @Spec CommandSpec spec;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed steps per layer. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed calls per pass. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--iters", defaultValue = "30", paramLabel = "N", description = "Timed steps per layer (median reported). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--iters", defaultValue = "10", paramLabel = "N", description = "Timed calls per pass (median reported). Default: ${DEFAULT-VALUE}.")
     int iters;
+
+    @Option(names = "--shapes", split = ",", paramLabel = "GROUP", defaultValue = "reference,rrdb,vgg19,vgg128d,srcnn",
+        description = "Shape groups: reference (3x3 64->64, 16x64x32x32), rrdb, vgg19, vgg128d, srcnn. Default: all.")
+    List<String> shapes;
+
+    @Option(names = "--no-libnd4j", description = "Time the oneDNN primitives only.")
+    boolean noLibnd4j;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path json;
@@ -48,19 +61,50 @@ final class BenchCommand implements Runnable {
       if (warmup < 0 || iters < 1) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "need --warmup >= 0 and --iters >= 1");
       }
-      ConvBenchmarkResult r = ConvBenchmark.run(warmup, iters);
+      Set<String> groups = new LinkedHashSet<>(shapes);
+      for (String g : groups) {
+        if (!GROUPS.contains(g)) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+              "--shapes: unknown group '" + g + "'; expected some of " + String.join(", ", GROUPS));
+        }
+      }
+      List<ConvBenchmark.Case> cases = new ArrayList<>();
+      for (ConvBenchmark.Case c : ConvBenchmark.zooCases()) {
+        if (groups.contains(c.group())) {
+          cases.add(c);
+        }
+      }
+      ConvBenchmark.Result r = ConvBenchmark.run(cases, warmup, iters, !noLibnd4j);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "conv %dx%d, %d->%d channels, input %dx%dx%dx%d %s, %d threads, %d timed steps%n",
-          r.kernel(), r.kernel(), r.inChannels(), r.outChannels(), r.batch(), r.inChannels(), r.height(), r.width(),
-          r.dataType(), r.threads(), r.timedIterations());
-      out.printf(Locale.ROOT, "%-28s %14s %10s%n", "layer", "median s/step", "GFLOP/s");
-      out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "FastConv2D (oneDNN ops)", r.fastMedianSeconds(), r.fastGflops());
-      out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "ConvolutionLayer (stock)", r.stockMedianSeconds(), r.stockGflops());
-      out.printf(Locale.ROOT, "speed-up: %.1fx%n", r.speedup());
+      out.printf(Locale.ROOT, "float, %d ND4J threads, %d timed calls per pass (median ms per call)%n", r.threads(),
+          r.timedIterations());
+      out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", "case", "shape", "fwd",
+          "bwd-d", "bwd-w", "bwd", "GFLOP/s", "fwd", "bwd-d", "bwd", "GFLOP/s");
+      out.printf(Locale.ROOT, "%-26s %-24s | %-39s | %-31s%n", "", "", "oneDNN primitives (FastConv2D)",
+          noLibnd4j ? "" : "libnd4j conv2d / _input_bp / _bp");
+      for (ConvBenchmark.Row row : r.rows()) {
+        out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
+            shape(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),
+            ms(row.newBwdMs()), gflops(row.newGflops()), ms(row.libFwdMs()), ms(row.libBwdDataMs()),
+            ms(row.libBwdMs()), gflops(row.libGflops()));
+      }
       if (json != null) {
         JsonOutput.write(json, r);
       }
       return 0;
+    }
+
+    private static String shape(ConvBenchmark.Case c) {
+      return String.format(Locale.ROOT, "%dx%dx%dx%d k%d%s", c.n(), c.inC(), c.h(), c.w(), c.kernel(),
+          c.stride() == 1 ? "" : " s" + c.stride());
+    }
+
+    private static String ms(double v) {
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String gflops(double v) {
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
   }
 }

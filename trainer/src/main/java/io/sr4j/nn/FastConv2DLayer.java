@@ -183,12 +183,15 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
       }
       gradX = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
       libnd4jBackward(x, weights, delta, gradX, gradW, gradB);
-    } else if (!parameterGradients) {
-      Nd4j.exec(DynamicCustomOp.builder("conv2d_input_bp")
-          .addInputs(Nd4j.createFromArray(x.shape()).castTo(DataType.INT), weights, delta).addOutputs(gradX)
+    } else if (!parameterGradients && transposedConvolutionCovers(x, delta)) {
+      // dL/dx is the transposed convolution of delta with the same weights: libnd4j deconv2d, whose [iC, oC, kH,
+      // kW] weight format is the convolution's OIHW array as it is.
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(delta, weights).addOutputs(gradX)
           .addIntegerArguments(convArgs()).build());
     } else {
-      libnd4jBackward(x, weights, delta, gradX, gradW, gradB);
+      libnd4jBackward(x, weights, delta, gradX,
+          gradW != null ? gradW : Nd4j.createUninitialized(dataType, weights.shape()),
+          gradB != null || !hasBias() ? gradB : Nd4j.createUninitialized(dataType, layerConf().getNOut()));
     }
 
     Gradient gradient = new DefaultGradient();
@@ -209,7 +212,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     return new Pair<>(gradient, epsNext);
   }
 
-  /** libnd4j conv2d_bp: all three gradients. */
+  /** libnd4j conv2d_bp: all three gradients (gradW, gradB: scratch arrays when parameter gradients are off). */
   private void libnd4jBackward(INDArray x, INDArray weights, INDArray delta, INDArray gradX, INDArray gradW,
       INDArray gradB) {
     DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
@@ -220,6 +223,17 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
       op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
     }
     Nd4j.exec(op.addIntegerArguments(convArgs()).build());
+  }
+
+  /**
+   * Whether the transposed convolution of {@code delta} has the input's size, i.e. the convolution used every input
+   * row and column ({@code (in + 2*pad - k)} divisible by the stride); otherwise the rows and columns it skipped would
+   * be missing from libnd4j's {@code deconv2d} output.
+   */
+  private boolean transposedConvolutionCovers(INDArray x, INDArray delta) {
+    int[] a = convArgs();
+    return (delta.size(2) - 1) * a[2] - 2L * a[4] + a[0] == x.size(2)
+        && (delta.size(3) - 1) * a[3] - 2L * a[5] + a[1] == x.size(3);
   }
 
   /** The oneDNN shape of convolving {@code x} (from {@link #convInput}). */
