@@ -33,9 +33,15 @@ public class InputGradientGraph extends ComputationGraph {
   public record Gradients(Gradient parameters, INDArray[] inputs) {
   }
 
-  /** @throws IllegalArgumentException unless the training and inference workspace modes are both NONE */
+  /**
+   * Builds the graph (call {@code init}). DL4J BatchNormalization layers of {@code configuration} that
+   * {@link BatchNorm} supports (graphs saved by earlier versions) are replaced by {@link BatchNorm} in place:
+   * same parameters and outputs, faster kernels.
+   *
+   * @throws IllegalArgumentException unless the training and inference workspace modes are both NONE
+   */
   public InputGradientGraph(ComputationGraphConfiguration configuration) {
-    super(requireNoWorkspaces(configuration));
+    super(BatchNorm.upgrade(requireNoWorkspaces(configuration)));
   }
 
   /** Builds the graph from {@code configuration} and initialises its parameters. */
