@@ -1,14 +1,20 @@
 package io.sr4j.cli;
 
+import io.sr4j.arch.Architectures;
+import io.sr4j.nn.BackwardBenchmark;
 import io.sr4j.nn.ConvBenchmark;
+import io.sr4j.nn.InputGradientGraph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,14 +23,79 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure speed: 'sr bench conv' (convolution kernels), 'sr bench train' (a training step).",
-    subcommands = {BenchCommand.Conv.class, BenchTrainCommand.class})
+    description = "Measure speed: 'sr bench conv' (convolution kernels), 'sr bench backward' (full vs frozen backward),"
+        + " 'sr bench train' (a training step).",
+    subcommands = {BenchCommand.Conv.class, BenchCommand.Backward.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: conv or train");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "a benchmark is required: conv, backward or train");
+  }
+
+  @Command(
+      name = "backward",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time the full backward (parameter and input gradients) against the frozen backward (input gradient only,",
+        "as training runs VGG-19 and the discriminator during the generator step) of VGG-19 features to conv5_4 and",
+        "the VGG-128 discriminator with BatchNorm, random weights, float. Median ms of the training-mode forward, the",
+        "full backward and the frozen backward."
+      })
+  static final class Backward implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed iterations. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "5", paramLabel = "N", description = "Timed iterations (median reported). Default: ${DEFAULT-VALUE}.")
+    int iters;
+
+    @Option(names = "--batch", defaultValue = "4", paramLabel = "N", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "128", paramLabel = "PX", description = "Input height and width, a multiple of 32. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+      if (warmup < 0 || iters < 1 || batch < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "need --warmup >= 0, --iters >= 1 and --batch >= 1");
+      }
+      if (size < 32 || size % 32 != 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--size must be a positive multiple of 32 (the discriminator halves it five times), got " + size);
+      }
+      Map<String, BackwardBenchmark.Result> results = new LinkedHashMap<>();
+      Map<String, ComputationGraphConfiguration> nets = new LinkedHashMap<>();
+      nets.put("vgg19 to conv5_4", Architectures.get("vgg19")
+          .configuration(Map.of("layers", List.of("conv5_4")), "vgg19"));
+      nets.put("vgg128 discriminator (BN)", Architectures.get("vgg128")
+          .configuration(Map.of("input_size", size), "vgg128"));
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "float, input %dx3x%dx%d, %d timed iterations (median ms)%n", batch, size, size, iters);
+      out.printf(Locale.ROOT, "%-28s %10s %14s %16s %9s%n", "network", "forward", "full backward", "frozen backward",
+          "speed-up");
+      for (var e : nets.entrySet()) {
+        InputGradientGraph g = InputGradientGraph.create(e.getValue());
+        BackwardBenchmark.Result r = BackwardBenchmark.run(g,
+            BackwardBenchmark.randomImages(batch, 3, size, size), warmup, iters);
+        results.put(e.getKey(), r);
+        out.printf(Locale.ROOT, "%-28s %10.1f %14.1f %16.1f %8.2fx%n", e.getKey(), r.forwardMs(),
+            r.fullBackwardMs(), r.frozenBackwardMs(), r.speedup());
+        out.flush();
+      }
+      if (json != null) {
+        JsonOutput.write(json, results);
+      }
+      return 0;
+    }
   }
 
   @Command(
