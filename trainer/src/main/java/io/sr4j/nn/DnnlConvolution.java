@@ -9,7 +9,9 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -21,8 +23,11 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.pointers.PagedPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Float convolution on oneDNN primitives of its own (JavaCPP {@code dnnl} presets), one {@link Kernels} per
@@ -36,11 +41,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * refreshed by every forward pass and reused by its backward pass. The same shape always runs the same kernels, so
  * results are bitwise reproducible on a given machine and thread count.
  *
- * <p>Calls on one {@link Kernels} are serialised (its buffers are shared); different shapes run concurrently.
+ * <p>Calls on one {@link Kernels} are serialised (its buffers are shared); different shapes run concurrently. The
+ * buffers are ND4J arrays (counted by ND4J's off-heap limits); the cache keeps at most {@link #CACHE_PROPERTY}
+ * megabytes of them, so inference on images of many sizes stays bounded.
  */
 final class DnnlConvolution {
 
-  private static final ConcurrentHashMap<ConvShape, Kernels> KERNELS = new ConcurrentHashMap<>();
+  /**
+   * System property: megabytes of reorder buffers the cached {@link Kernels} may hold together (default 2048); the
+   * least recently used shapes are dropped beyond it (their buffers return with the next garbage collection).
+   */
+  static final String CACHE_PROPERTY = "sr4j.conv.cacheMb";
+
+  /** Kernels by shape, least recently used first; guarded by the class lock. */
+  private static final LinkedHashMap<ConvShape, Kernels> KERNELS = new LinkedHashMap<>(64, 0.75f, true);
+  private static long cachedBytes;
 
   /**
    * System property choosing the convolution kernels of {@link FastConv2D}: {@code auto} (default: these oneDNN
@@ -55,7 +70,7 @@ final class DnnlConvolution {
   }
 
   /** Whether {@link FastConv2D} layers of {@code type} run on these primitives (read on every call). */
-  static boolean enabledFor(org.nd4j.linalg.api.buffer.DataType type) {
+  static boolean enabledFor(DataType type) {
     String mode = System.getProperty(PROPERTY, "auto");
     switch (mode) {
       case "auto":
@@ -66,12 +81,12 @@ final class DnnlConvolution {
         throw new IllegalStateException("system property " + PROPERTY + " must be auto or libnd4j, not '" + mode
             + "'");
     }
-    if (type != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+    if (type != DataType.FLOAT) {
       return false;
     }
     Boolean cpu = cpuBackend;
     if (cpu == null) {
-      String backend = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation()
+      String backend = Nd4j.getExecutioner().getEnvironmentInformation()
           .getProperty("backend");
       cpu = "CPU".equalsIgnoreCase(backend);
       cpuBackend = cpu;
@@ -113,9 +128,55 @@ final class DnnlConvolution {
   }
 
   /** The cached primitives and buffers of {@code shape}. */
-  static Kernels kernels(ConvShape shape) {
-    return KERNELS.computeIfAbsent(shape, Kernels::new);
+  static synchronized Kernels kernels(ConvShape shape) {
+    Kernels k = KERNELS.get(shape);
+    if (k == null) {
+      k = new Kernels(shape);
+      KERNELS.put(shape, k);
+      account(k.bytes);
+    }
+    return k;
   }
+
+  /** Adds {@code bytes} of new buffers and drops least recently used shapes while over the budget. */
+  private static synchronized void account(long bytes) {
+    cachedBytes += bytes;
+    long budget = Long.getLong(CACHE_PROPERTY, 2048) << 20;
+    Iterator<Map.Entry<ConvShape, Kernels>> it = KERNELS.entrySet().iterator();
+    while (cachedBytes > budget && KERNELS.size() > 1 && it.hasNext()) {
+      Kernels eldest = it.next().getValue();
+      it.remove();
+      cachedBytes -= eldest.bytes;
+    }
+  }
+
+  /** Number of shapes in the cache. */
+  static synchronized int cachedShapes() {
+    return KERNELS.size();
+  }
+
+  /** Bytes of reorder buffers held by the cached kernels. */
+  static synchronized long cachedBytes() {
+    return cachedBytes;
+  }
+
+  /**
+   * A oneDNN memory of {@code desc} whose buffer is an ND4J array (so that ND4J's off-heap limits count it), aligned
+   * to 64 bytes; {@code owner[0]} receives the array, which must stay referenced as long as the memory is used.
+   */
+  private static memory buffer(memory.desc desc, INDArray[] owner) {
+    long bytes = desc.get_size();
+    INDArray array;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      array = Nd4j.createUninitialized(DataType.BYTE, bytes + ALIGNMENT);
+    }
+    owner[0] = array;
+    long address = array.data().addressPointer().address();
+    long aligned = (address + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+    return new memory(desc, Native.ENGINE, new PagedPointer(aligned));
+  }
+
+  private static final int ALIGNMENT = 64;
 
   /** Whether the elements of {@code a} lie densely in row-major (c) order; strides of size-1 axes are ignored. */
   static boolean isDenseRowMajor(INDArray a) {
@@ -153,6 +214,8 @@ final class DnnlConvolution {
   private static final class Operand {
     final memory user;
     final memory internal;
+    /** The array behind {@link #internal} when it is a buffer of its own. */
+    private final INDArray[] storage = new INDArray[1];
     private final reorder toInternal;
     private final reorder toUser;
 
@@ -163,10 +226,15 @@ final class DnnlConvolution {
         this.toInternal = null;
         this.toUser = null;
       } else {
-        this.internal = new memory(wanted, Native.ENGINE);
+        this.internal = buffer(wanted, storage);
         this.toInternal = new reorder(user, internal);
         this.toUser = new reorder(internal, user);
       }
+    }
+
+    /** Bytes of the buffer of its own (0 if the primitive works on the caller's array). */
+    long bytes() {
+      return storage[0] == null ? 0 : storage[0].length();
     }
 
     /** Binds {@code a} and copies it into the primitive's layout. */
@@ -197,8 +265,10 @@ final class DnnlConvolution {
   static final class Weights {
     private memory.desc forwardDesc;
     private memory forward;
+    private final INDArray[] forwardStorage = new INDArray[1];
     private memory.desc backwardDesc;
     private memory backward;
+    private final INDArray[] backwardStorage = new INDArray[1];
     private boolean forwardValid;
     private boolean backwardValid;
 
@@ -221,7 +291,7 @@ final class DnnlConvolution {
       if (forBackward) {
         if (backward == null || !wanted.equals(backwardDesc)) {
           backwardDesc = wanted;
-          backward = new memory(wanted, Native.ENGINE);
+          backward = buffer(wanted, backwardStorage);
         }
         new reorder(user, backward).execute(s, user, backward);
         backwardValid = true;
@@ -229,7 +299,7 @@ final class DnnlConvolution {
       }
       if (forward == null || !wanted.equals(forwardDesc)) {
         forwardDesc = wanted;
-        forward = new memory(wanted, Native.ENGINE);
+        forward = buffer(wanted, forwardStorage);
       }
       new reorder(user, forward).execute(s, user, forward);
       forwardValid = true;
@@ -254,6 +324,8 @@ final class DnnlConvolution {
     private final memory fwdBias;
     private final IntMemoryMap fwdArgs = new IntMemoryMap();
     private Backward backward;
+    /** Bytes of reorder buffers (forward, and backward once created). */
+    private long bytes;
 
     private Kernels(ConvShape s) {
       this.shape = s;
@@ -269,6 +341,7 @@ final class DnnlConvolution {
       this.fwdBias = s.bias() ? new memory(bias, Native.ENGINE, new Pointer()) : null;
       fwdArgs.put(DNNL_ARG_SRC, fwdSrc.internal);
       fwdArgs.put(DNNL_ARG_DST, fwdDst.internal);
+      this.bytes = fwdSrc.bytes() + fwdDst.bytes();
       if (fwdBias != null) {
         fwdArgs.put(DNNL_ARG_BIAS, fwdBias);
       }
@@ -333,6 +406,9 @@ final class DnnlConvolution {
     private Backward backward() {
       if (backward == null) {
         backward = new Backward(shape, forwardPd);
+        long added = backward.bytes();
+        bytes += added;
+        account(added);
       }
       return backward;
     }
@@ -353,6 +429,11 @@ final class DnnlConvolution {
     final Operand weightsDiff;
     final memory diffBias;
     final IntMemoryMap weightsArgs = new IntMemoryMap();
+
+    long bytes() {
+      return dataDiffDst.bytes() + dataDiffSrc.bytes() + weightsSrc.bytes() + weightsDiff.bytes()
+          + (weightsDiffDst == dataDiffDst ? 0 : weightsDiffDst.bytes());
+    }
 
     Backward(ConvShape s, convolution_forward.primitive_desc hint) {
       memory.desc plainSrc = plain(s.src(), memory.format_tag.nchw);

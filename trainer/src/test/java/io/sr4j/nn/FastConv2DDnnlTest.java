@@ -136,6 +136,24 @@ class FastConv2DDnnlTest {
   }
 
   @Test
+  void kernelCacheStaysWithinItsBudgetAndResultsSurviveEviction() {
+    InputGradientGraph g = graph(DataType.FLOAT, 20, 20, 16, new FastConv2D.Builder(3).nOut(16));
+    INDArray x = uniform(DataType.FLOAT, 4, 16, 20, 20);
+    INDArray before = g.output(false, x)[0].dup();
+    try {
+      System.setProperty(DnnlConvolution.CACHE_PROPERTY, "1");
+      for (int size = 40; size <= 100; size += 20) { // each shape's buffers exceed 1 MB
+        g.output(false, uniform(DataType.FLOAT, 4, 16, size, size));
+        assertTrue(DnnlConvolution.cachedBytes() <= (1 << 20) || DnnlConvolution.cachedShapes() == 1,
+            DnnlConvolution.cachedShapes() + " shapes, " + DnnlConvolution.cachedBytes() + " bytes");
+      }
+      assertArrayEquals(before.data().asFloat(), g.output(false, x)[0].data().asFloat(), "after eviction");
+    } finally {
+      System.clearProperty(DnnlConvolution.CACHE_PROPERTY);
+    }
+  }
+
+  @Test
   void systemPropertySelectsLibnd4jAndRejectsUnknownValues() {
     InputGradientGraph g = graph(DataType.FLOAT, 9, 9, 16, new FastConv2D.Builder(3).nOut(16));
     Nd4j.getRandom().setSeed(4);
