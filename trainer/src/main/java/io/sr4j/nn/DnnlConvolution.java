@@ -11,7 +11,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -36,26 +35,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every primitive (forward, backward-data, backward-weights) uses the direct algorithm with the memory layouts
  * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over plain
  * NCHW / OIHW arrays; each primitive argument whose preferred layout differs is reordered into, or out of, a buffer
- * that belongs to the {@link Kernels} of that shape and is reused on every call (a new buffer of a few MB per call
- * costs more in page faults than the reorder itself). Reordered weights live in a {@link Weights} cache per layer,
+ * of the calling thread that is reused by every call and every shape, and only grows (a new buffer of a few MB per
+ * call costs more in page faults than the reorder itself): six buffers per thread, each the size of the largest
+ * activation it has held. Reordered weights live in a {@link Weights} cache per layer,
  * refreshed by every forward pass and reused by its backward pass. The same shape always runs the same kernels, so
  * results are bitwise reproducible on a given machine and thread count.
  *
- * <p>Calls on one {@link Kernels} are serialised (its buffers are shared); different shapes run concurrently. The
- * buffers are ND4J arrays (counted by ND4J's off-heap limits); the cache keeps at most {@link #CACHE_PROPERTY}
- * megabytes of them, so inference on images of many sizes stays bounded.
+ * <p>Calls on one {@link Kernels} are serialised; different shapes run concurrently. The buffers are ND4J arrays
+ * (counted by ND4J's off-heap limits); the cache keeps the primitives of at most {@link #maxShapes} shapes (least
+ * recently used dropped), so inference on images of many sizes stays bounded.
  */
 final class DnnlConvolution {
 
-  /**
-   * System property: megabytes of reorder buffers the cached {@link Kernels} may hold together (default 2048); the
-   * least recently used shapes are dropped beyond it (their buffers return with the next garbage collection).
-   */
-  static final String CACHE_PROPERTY = "sr4j.conv.cacheMb";
+  /** Most shapes whose primitives are kept (package-private for tests). */
+  static volatile int maxShapes = 256;
 
   /** Kernels by shape, least recently used first; guarded by the class lock. */
   private static final LinkedHashMap<ConvShape, Kernels> KERNELS = new LinkedHashMap<>(64, 0.75f, true);
-  private static long cachedBytes;
 
   /**
    * System property choosing the convolution kernels of {@link FastConv2D}: {@code auto} (default: these oneDNN
@@ -127,27 +123,19 @@ final class DnnlConvolution {
     }
   }
 
-  /** The cached primitives and buffers of {@code shape}. */
+  /** The cached primitives of {@code shape}. */
   static synchronized Kernels kernels(ConvShape shape) {
     Kernels k = KERNELS.get(shape);
     if (k == null) {
       k = new Kernels(shape);
       KERNELS.put(shape, k);
-      account(k.bytes);
+      Iterator<ConvShape> eldest = KERNELS.keySet().iterator();
+      while (KERNELS.size() > Math.max(1, maxShapes)) {
+        eldest.next();
+        eldest.remove();
+      }
     }
     return k;
-  }
-
-  /** Adds {@code bytes} of new buffers and drops least recently used shapes while over the budget. */
-  private static synchronized void account(long bytes) {
-    cachedBytes += bytes;
-    long budget = Long.getLong(CACHE_PROPERTY, 2048) << 20;
-    Iterator<Map.Entry<ConvShape, Kernels>> it = KERNELS.entrySet().iterator();
-    while (cachedBytes > budget && KERNELS.size() > 1 && it.hasNext()) {
-      Kernels eldest = it.next().getValue();
-      it.remove();
-      cachedBytes -= eldest.bytes;
-    }
   }
 
   /** Number of shapes in the cache. */
@@ -155,28 +143,54 @@ final class DnnlConvolution {
     return KERNELS.size();
   }
 
-  /** Bytes of reorder buffers held by the cached kernels. */
-  static synchronized long cachedBytes() {
-    return cachedBytes;
+  /** What a reorder buffer holds; buffers of different roles are in use at the same time. */
+  private enum Role { SRC, DST, DIFF_DST, DIFF_DST_FOR_WEIGHTS, DIFF_SRC, DIFF_WEIGHTS }
+
+  /** Reorder buffers of one thread, one per {@link Role}, grown on demand, 64-byte aligned. */
+  private static final class Buffers {
+    private final INDArray[] arrays = new INDArray[Role.values().length];
+
+    /** Address of at least {@code bytes} bytes of the {@code role} buffer. */
+    Pointer get(Role role, long bytes) {
+      INDArray a = arrays[role.ordinal()];
+      if (a == null || a.length() < bytes + ALIGNMENT) {
+        arrays[role.ordinal()] = null; // the old buffer returns with the next garbage collection
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+          a = Nd4j.createUninitialized(DataType.BYTE, bytes + ALIGNMENT);
+        }
+        arrays[role.ordinal()] = a;
+      }
+      long address = a.data().addressPointer().address();
+      return new PagedPointer((address + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT);
+    }
+
+    /** Bytes held. */
+    long bytes() {
+      long sum = 0;
+      for (INDArray a : arrays) {
+        sum += a == null ? 0 : a.length();
+      }
+      return sum;
+    }
   }
 
-  /**
-   * A oneDNN memory of {@code desc} whose buffer is an ND4J array (so that ND4J's off-heap limits count it), aligned
-   * to 64 bytes; {@code owner[0]} receives the array, which must stay referenced as long as the memory is used.
-   */
-  private static memory buffer(memory.desc desc, INDArray[] owner) {
-    long bytes = desc.get_size();
-    INDArray array;
-    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      array = Nd4j.createUninitialized(DataType.BYTE, bytes + ALIGNMENT);
-    }
-    owner[0] = array;
-    long address = array.data().addressPointer().address();
-    long aligned = (address + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-    return new memory(desc, Native.ENGINE, new PagedPointer(aligned));
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /** Bytes of the calling thread's reorder buffers. */
+  static long bufferBytes() {
+    return BUFFERS.get().bytes();
   }
 
   private static final int ALIGNMENT = 64;
+
+  /** A memory of {@code desc} on a 64-byte aligned ND4J array of its own, kept in {@code owner[0]}. */
+  private static memory ownBuffer(memory.desc desc, INDArray[] owner) {
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      owner[0] = Nd4j.createUninitialized(DataType.BYTE, desc.get_size() + ALIGNMENT);
+    }
+    long address = owner[0].data().addressPointer().address();
+    return new memory(desc, Native.ENGINE, new PagedPointer((address + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT));
+  }
 
   /** Whether the elements of {@code a} lie densely in row-major (c) order; strides of size-1 axes are ignored. */
   static boolean isDenseRowMajor(INDArray a) {
@@ -214,40 +228,38 @@ final class DnnlConvolution {
   private static final class Operand {
     final memory user;
     final memory internal;
-    /** The array behind {@link #internal} when it is a buffer of its own. */
-    private final INDArray[] storage = new INDArray[1];
+    private final Role role;
     private final reorder toInternal;
     private final reorder toUser;
 
-    Operand(memory.desc plainDesc, memory.desc wanted) {
+    Operand(memory.desc plainDesc, memory.desc wanted, Role role) {
       this.user = new memory(plainDesc, Native.ENGINE, new Pointer());
+      this.role = role;
       if (wanted.equals(plainDesc)) {
         this.internal = user;
         this.toInternal = null;
         this.toUser = null;
       } else {
-        this.internal = buffer(wanted, storage);
+        this.internal = new memory(wanted, Native.ENGINE, new Pointer());
         this.toInternal = new reorder(user, internal);
         this.toUser = new reorder(internal, user);
       }
     }
 
-    /** Bytes of the buffer of its own (0 if the primitive works on the caller's array). */
-    long bytes() {
-      return storage[0] == null ? 0 : storage[0].length();
-    }
-
     /** Binds {@code a} and copies it into the primitive's layout. */
     void load(INDArray a, stream s) {
-      user.set_data_handle(pointer(a));
+      bind(a);
       if (toInternal != null) {
         toInternal.execute(s, user, internal);
       }
     }
 
-    /** Binds {@code a} as the destination of a later {@link #store}. */
+    /** Binds {@code a} (and this thread's buffer, if reordered) as the destination of a later {@link #store}. */
     void bind(INDArray a) {
       user.set_data_handle(pointer(a));
+      if (toInternal != null) {
+        internal.set_data_handle(BUFFERS.get().get(role, internal.get_desc().get_size()));
+      }
     }
 
     /** Copies the primitive's result into the bound array. */
@@ -291,7 +303,7 @@ final class DnnlConvolution {
       if (forBackward) {
         if (backward == null || !wanted.equals(backwardDesc)) {
           backwardDesc = wanted;
-          backward = buffer(wanted, backwardStorage);
+          backward = ownBuffer(wanted, backwardStorage);
         }
         new reorder(user, backward).execute(s, user, backward);
         backwardValid = true;
@@ -299,7 +311,7 @@ final class DnnlConvolution {
       }
       if (forward == null || !wanted.equals(forwardDesc)) {
         forwardDesc = wanted;
-        forward = buffer(wanted, forwardStorage);
+        forward = ownBuffer(wanted, forwardStorage);
       }
       new reorder(user, forward).execute(s, user, forward);
       forwardValid = true;
@@ -324,8 +336,6 @@ final class DnnlConvolution {
     private final memory fwdBias;
     private final IntMemoryMap fwdArgs = new IntMemoryMap();
     private Backward backward;
-    /** Bytes of reorder buffers (forward, and backward once created). */
-    private long bytes;
 
     private Kernels(ConvShape s) {
       this.shape = s;
@@ -335,13 +345,12 @@ final class DnnlConvolution {
           s.padR());
       this.forwardPd = new convolution_forward.primitive_desc(d, Native.ENGINE);
       this.forward = new convolution_forward(forwardPd);
-      this.fwdSrc = new Operand(plain(s.src(), memory.format_tag.nchw), forwardPd.src_desc());
-      this.fwdDst = new Operand(plain(s.dst(), memory.format_tag.nchw), forwardPd.dst_desc());
+      this.fwdSrc = new Operand(plain(s.src(), memory.format_tag.nchw), forwardPd.src_desc(), Role.SRC);
+      this.fwdDst = new Operand(plain(s.dst(), memory.format_tag.nchw), forwardPd.dst_desc(), Role.DST);
       this.fwdWeightsUser = new memory(plain(s.weights(), memory.format_tag.oihw), Native.ENGINE, new Pointer());
       this.fwdBias = s.bias() ? new memory(bias, Native.ENGINE, new Pointer()) : null;
       fwdArgs.put(DNNL_ARG_SRC, fwdSrc.internal);
       fwdArgs.put(DNNL_ARG_DST, fwdDst.internal);
-      this.bytes = fwdSrc.bytes() + fwdDst.bytes();
       if (fwdBias != null) {
         fwdArgs.put(DNNL_ARG_BIAS, fwdBias);
       }
@@ -406,9 +415,6 @@ final class DnnlConvolution {
     private Backward backward() {
       if (backward == null) {
         backward = new Backward(shape, forwardPd);
-        long added = backward.bytes();
-        bytes += added;
-        account(added);
       }
       return backward;
     }
@@ -430,11 +436,6 @@ final class DnnlConvolution {
     final memory diffBias;
     final IntMemoryMap weightsArgs = new IntMemoryMap();
 
-    long bytes() {
-      return dataDiffDst.bytes() + dataDiffSrc.bytes() + weightsSrc.bytes() + weightsDiff.bytes()
-          + (weightsDiffDst == dataDiffDst ? 0 : weightsDiffDst.bytes());
-    }
-
     Backward(ConvShape s, convolution_forward.primitive_desc hint) {
       memory.desc plainSrc = plain(s.src(), memory.format_tag.nchw);
       memory.desc plainDst = plain(s.dst(), memory.format_tag.nchw);
@@ -443,8 +444,8 @@ final class DnnlConvolution {
           algorithm.convolution_direct, any(s.src()), any(s.weights()), any(s.dst()), s.strides(), s.padL(),
           s.padR()), Native.ENGINE, hint);
       data = new convolution_backward_data(dataPd);
-      dataDiffDst = new Operand(plainDst, dataPd.diff_dst_desc());
-      dataDiffSrc = new Operand(plainSrc, dataPd.diff_src_desc());
+      dataDiffDst = new Operand(plainDst, dataPd.diff_dst_desc(), Role.DIFF_DST);
+      dataDiffSrc = new Operand(plainSrc, dataPd.diff_src_desc(), Role.DIFF_SRC);
       weightsUser = new memory(plainWeights, Native.ENGINE, new Pointer());
       dataArgs.put(DNNL_ARG_DIFF_DST, dataDiffDst.internal);
       dataArgs.put(DNNL_ARG_DIFF_SRC, dataDiffSrc.internal);
@@ -454,10 +455,10 @@ final class DnnlConvolution {
           algorithm.convolution_direct, any(s.src()), any(s.weights()), bias, any(s.dst()), s.strides(), s.padL(),
           s.padR()), Native.ENGINE, hint);
       weightsPrim = new convolution_backward_weights(weightsPd);
-      weightsSrc = new Operand(plainSrc, weightsPd.src_desc());
+      weightsSrc = new Operand(plainSrc, weightsPd.src_desc(), Role.SRC);
       weightsDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc()) ? dataDiffDst
-          : new Operand(plainDst, weightsPd.diff_dst_desc());
-      weightsDiff = new Operand(plainWeights, weightsPd.diff_weights_desc());
+          : new Operand(plainDst, weightsPd.diff_dst_desc(), Role.DIFF_DST_FOR_WEIGHTS);
+      weightsDiff = new Operand(plainWeights, weightsPd.diff_weights_desc(), Role.DIFF_WEIGHTS);
       diffBias = s.bias() ? new memory(bias, Native.ENGINE, new Pointer()) : null;
       weightsArgs.put(DNNL_ARG_SRC, weightsSrc.internal);
       weightsArgs.put(DNNL_ARG_DIFF_DST, weightsDiffDst.internal);
