@@ -60,6 +60,8 @@ class FastConv2DDnnlTest {
                 .activation(new ActivationTanH())),
         Arguments.of("3x3 stride 2 pad 1 16->16", 9, 8, 16,
             (Supplier<FastConv2D.Builder>) () -> new FastConv2D.Builder(3).stride(2, 2).padding(1, 1).nOut(16)),
+        Arguments.of("3x3 stride 2 valid 16->16, rows and columns left over", 10, 9, 16,
+            (Supplier<FastConv2D.Builder>) () -> new FastConv2D.Builder(3).stride(2, 2).padding(0, 0).nOut(16)),
         Arguments.of("4x4 stride 2 pad 1 32->64 no bias (VGG-128 D)", 16, 12, 32,
             (Supplier<FastConv2D.Builder>) () -> new FastConv2D.Builder(4).stride(2, 2).padding(1, 1).nOut(64)
                 .hasBias(false)),
