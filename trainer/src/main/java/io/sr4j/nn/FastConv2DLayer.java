@@ -25,7 +25,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Runtime layer of {@link FastConv2D}, NCHW with OIHW weights. Float layers on the CPU backend run on oneDNN
  * primitives of their own ({@link DnnlConvolution}: forward, backward-data, backward-weights, each computed only
  * when needed); otherwise, or with {@code -Dsr4j.conv=libnd4j}, forward = libnd4j {@code conv2d}, backward =
- * libnd4j {@code conv2d_bp} ({@code conv2d_input_bp} for the input gradient alone), which use cuDNN on CUDA.
+ * libnd4j {@code conv2d_bp} ({@code deconv2d} for the input gradient alone), which use cuDNN on CUDA. While
+ * {@link #setParameterGradients} is off (a frozen network) backprop computes dL/dInput only.
  *
  * <p>In a training-mode forward pass with a non-identity activation, what the activation's backprop needs is kept
  * (in the ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It
