@@ -103,7 +103,7 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Time the convolution kernels of FastConv2D on the zoo's shapes (float): forward, backward-data and",
-        "backward-weights of the project's oneDNN primitives, against libnd4j's conv2d / conv2d_input_bp / conv2d_bp.",
+        "backward-weights of the project's oneDNN primitives, against libnd4j's conv2d / deconv2d / conv2d_bp.",
         "Milliseconds per call (median); fwd+bwd GFLOP/s = 3 passes (2 for a first layer) / (fwd + whole bwd)."
       })
   static final class Conv implements Callable<Integer> {
@@ -152,7 +152,7 @@ final class BenchCommand implements Runnable {
       out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", "case", "shape", "fwd",
           "bwd-d", "bwd-w", "bwd", "GFLOP/s", "fwd", "bwd-d", "bwd", "GFLOP/s");
       out.printf(Locale.ROOT, "%-26s %-24s | %-39s | %-31s%n", "", "", "oneDNN primitives (FastConv2D)",
-          noLibnd4j ? "" : "libnd4j conv2d / _input_bp / _bp");
+          noLibnd4j ? "" : "libnd4j conv2d / deconv2d / conv2d_bp");
       for (ConvBenchmark.Row row : r.rows()) {
         out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
             shape(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),

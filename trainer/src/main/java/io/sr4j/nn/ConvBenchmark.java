@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Times the convolution kernels behind {@link FastConv2D}, float, per pass, on the shapes of the zoo: this project's
  * oneDNN primitives ({@link DnnlConvolution}: forward, backward-data, backward-weights, and the whole backward in one
- * call) and libnd4j's ops ({@code conv2d}, {@code conv2d_input_bp} for the input gradient alone, {@code conv2d_bp}
- * for both gradients; libnd4j has no weight-gradient-only op). Arrays are allocated once per shape; every timed call
+ * call) and libnd4j's ops ({@code conv2d}, {@code deconv2d} with the same weights for the input gradient alone,
+ * {@code conv2d_bp} for both gradients; libnd4j has no weight-gradient-only op). Arrays are allocated once per shape; every timed call
  * writes into them. Each number is the median of the timed calls.
  *
  * <p>FLOPs of one pass (forward, backward-data or backward-weights) are {@code 2*N*Cout*outH*outW*Cin*kH*kW};
@@ -80,7 +80,7 @@ public final class ConvBenchmark {
 
   /**
    * Median milliseconds per call. New path: fwd, bwd-data, bwd-weights, bwd (both gradients in one call). libnd4j:
-   * fwd, bwd-data ({@code conv2d_input_bp}), bwd ({@code conv2d_bp}). Passes a case does not need (the input
+   * fwd, bwd-data ({@code deconv2d}), bwd ({@code conv2d_bp}). Passes a case does not need (the input
    * gradient of a first layer) are NaN.
    */
   public record Row(Case conv, double flopsPerPass, double newFwdMs, double newBwdDataMs, double newBwdWeightsMs,
@@ -146,8 +146,8 @@ public final class ConvBenchmark {
       int[] args = {c.kernel(), c.kernel(), c.stride(), c.stride(), c.pad(), c.pad(), 1, 1, 0, 0, 1};
       DynamicCustomOp forward = (b == null ? DynamicCustomOp.builder("conv2d").addInputs(x, w)
           : DynamicCustomOp.builder("conv2d").addInputs(x, w, b)).addOutputs(z).addIntegerArguments(args).build();
-      DynamicCustomOp inputBp = DynamicCustomOp.builder("conv2d_input_bp")
-          .addInputs(Nd4j.createFromArray(x.shape()).castTo(DataType.INT), w, dz).addOutputs(dx)
+      // what FastConv2D's libnd4j path runs for an input gradient alone (conv2d_input_bp is several times slower)
+      DynamicCustomOp inputBp = DynamicCustomOp.builder("deconv2d").addInputs(dz, w).addOutputs(dx)
           .addIntegerArguments(args).build();
       DynamicCustomOp fullBp = (b == null
           ? DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, dz).addOutputs(dx, dw)
