@@ -1,5 +1,6 @@
 package io.sr4j.arch;
 
+import io.sr4j.nn.BatchNorm;
 import io.sr4j.nn.FastConv2D;
 import io.sr4j.nn.KaimingNormalScaled;
 import io.sr4j.nn.TorchDefaultInit;
@@ -81,13 +82,13 @@ final class Layers {
   }
 
   /**
-   * PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1), running variance stored as is. No activation: DL4J's
-   * BatchNormalization ignores its activation function when it normalises with the running statistics (inference),
-   * so activations after BN are separate vertices ({@link #batchNormThen}).
+   * PyTorch BatchNorm2d(c) (eps 1e-5, momentum 0.1), running variance stored as is: {@link BatchNorm} (DL4J's
+   * BatchNormalization settings on libnd4j's batchnorm ops). No activation: activations after BN are separate
+   * vertices ({@link #batchNormThen}).
    */
-  static BatchNormalization batchNorm(long channels) {
-    return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
-        .useLogStd(false).activation(IDENTITY).build();
+  static BatchNorm batchNorm(long channels) {
+    return BatchNorm.of(new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
+        .useLogStd(false).activation(IDENTITY).build());
   }
 
   /** Conv (no bias when followed by BN) then BN and activation, as the discriminators stack them; returns the output. */

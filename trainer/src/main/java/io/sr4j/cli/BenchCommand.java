@@ -1,12 +1,21 @@
 package io.sr4j.cli;
 
 import io.sr4j.loss.LossBenchmark;
+import io.sr4j.arch.Architectures;
+import io.sr4j.nn.BackwardBenchmark;
 import io.sr4j.nn.ConvBenchmark;
-import io.sr4j.nn.ConvBenchmarkResult;
+import io.sr4j.nn.InputGradientGraph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,32 +24,106 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure speed: 'sr bench conv' (one convolution layer), 'sr bench train' (a training step), "
-        + "'sr bench loss' (loss terms by route).",
-    subcommands = {BenchCommand.Conv.class, BenchTrainCommand.class, BenchCommand.Loss.class})
+    description = "Measure speed: 'sr bench conv' (convolution kernels), 'sr bench backward' (full vs frozen backward),"
+        + " 'sr bench train' (a training step), 'sr bench loss' (loss terms by route).",
+    subcommands = {BenchCommand.Conv.class, BenchCommand.Backward.class, BenchTrainCommand.class, BenchCommand.Loss.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: conv, train or loss");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "a benchmark is required: conv, backward, train or loss");
+  }
+
+  @Command(
+      name = "backward",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time the full backward (parameter and input gradients) against the frozen backward (input gradient only,",
+        "as training runs VGG-19 and the discriminator during the generator step) of VGG-19 features to conv5_4 and",
+        "the VGG-128 discriminator with BatchNorm, random weights, float. Median ms of the training-mode forward, the",
+        "full backward and the frozen backward."
+      })
+  static final class Backward implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed iterations. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "5", paramLabel = "N", description = "Timed iterations (median reported). Default: ${DEFAULT-VALUE}.")
+    int iters;
+
+    @Option(names = "--batch", defaultValue = "4", paramLabel = "N", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "128", paramLabel = "PX", description = "Input height and width, a multiple of 32. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+      if (warmup < 0 || iters < 1 || batch < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "need --warmup >= 0, --iters >= 1 and --batch >= 1");
+      }
+      if (size < 32 || size % 32 != 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--size must be a positive multiple of 32 (the discriminator halves it five times), got " + size);
+      }
+      Map<String, BackwardBenchmark.Result> results = new LinkedHashMap<>();
+      Map<String, ComputationGraphConfiguration> nets = new LinkedHashMap<>();
+      nets.put("vgg19 to conv5_4", Architectures.get("vgg19")
+          .configuration(Map.of("layers", List.of("conv5_4")), "vgg19"));
+      nets.put("vgg128 discriminator (BN)", Architectures.get("vgg128")
+          .configuration(Map.of("input_size", size), "vgg128"));
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "float, input %dx3x%dx%d, %d timed iterations (median ms)%n", batch, size, size, iters);
+      out.printf(Locale.ROOT, "%-28s %10s %14s %16s %9s%n", "network", "forward", "full backward", "frozen backward",
+          "speed-up");
+      for (var e : nets.entrySet()) {
+        InputGradientGraph g = InputGradientGraph.create(e.getValue());
+        BackwardBenchmark.Result r = BackwardBenchmark.run(g,
+            BackwardBenchmark.randomImages(batch, 3, size, size), warmup, iters);
+        results.put(e.getKey(), r);
+        out.printf(Locale.ROOT, "%-28s %10.1f %14.1f %16.1f %8.2fx%n", e.getKey(), r.forwardMs(),
+            r.fullBackwardMs(), r.frozenBackwardMs(), r.speedup());
+        out.flush();
+      }
+      if (json != null) {
+        JsonOutput.write(json, results);
+      }
+      return 0;
+    }
   }
 
   @Command(
       name = "conv",
       mixinStandardHelpOptions = true,
       description = {
-        "Time a 3x3 64->64 convolution, forward + backward, on a 16x64x32x32 float batch,",
-        "with the project's oneDNN layer (FastConv2D) and DL4J's stock ConvolutionLayer in the same run."
+        "Time the convolution kernels of FastConv2D on the zoo's shapes (float): forward, backward-data and",
+        "backward-weights of the project's oneDNN primitives, against libnd4j's conv2d / deconv2d / conv2d_bp.",
+        "Milliseconds per call (median); fwd+bwd GFLOP/s = 3 passes (2 for a first layer) / (fwd + whole bwd)."
       })
   static final class Conv implements Callable<Integer> {
+    private static final List<String> GROUPS = List.of("reference", "rrdb", "vgg19", "vgg128d", "srcnn");
+
     @Spec CommandSpec spec;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed steps per layer. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed calls per pass. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--iters", defaultValue = "30", paramLabel = "N", description = "Timed steps per layer (median reported). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--iters", defaultValue = "10", paramLabel = "N", description = "Timed calls per pass (median reported). Default: ${DEFAULT-VALUE}.")
     int iters;
+
+    @Option(names = "--shapes", split = ",", paramLabel = "GROUP", defaultValue = "reference,rrdb,vgg19,vgg128d,srcnn",
+        description = "Shape groups: reference (3x3 64->64, 16x64x32x32), rrdb, vgg19, vgg128d, srcnn. Default: all.")
+    List<String> shapes;
+
+    @Option(names = "--no-libnd4j", description = "Time the oneDNN primitives only.")
+    boolean noLibnd4j;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path json;
@@ -50,19 +133,50 @@ final class BenchCommand implements Runnable {
       if (warmup < 0 || iters < 1) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "need --warmup >= 0 and --iters >= 1");
       }
-      ConvBenchmarkResult r = ConvBenchmark.run(warmup, iters);
+      Set<String> groups = new LinkedHashSet<>(shapes);
+      for (String g : groups) {
+        if (!GROUPS.contains(g)) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+              "--shapes: unknown group '" + g + "'; expected some of " + String.join(", ", GROUPS));
+        }
+      }
+      List<ConvBenchmark.Case> cases = new ArrayList<>();
+      for (ConvBenchmark.Case c : ConvBenchmark.zooCases()) {
+        if (groups.contains(c.group())) {
+          cases.add(c);
+        }
+      }
+      ConvBenchmark.Result r = ConvBenchmark.run(cases, warmup, iters, !noLibnd4j);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "conv %dx%d, %d->%d channels, input %dx%dx%dx%d %s, %d threads, %d timed steps%n",
-          r.kernel(), r.kernel(), r.inChannels(), r.outChannels(), r.batch(), r.inChannels(), r.height(), r.width(),
-          r.dataType(), r.threads(), r.timedIterations());
-      out.printf(Locale.ROOT, "%-28s %14s %10s%n", "layer", "median s/step", "GFLOP/s");
-      out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "FastConv2D (oneDNN ops)", r.fastMedianSeconds(), r.fastGflops());
-      out.printf(Locale.ROOT, "%-28s %14.5f %10.1f%n", "ConvolutionLayer (stock)", r.stockMedianSeconds(), r.stockGflops());
-      out.printf(Locale.ROOT, "speed-up: %.1fx%n", r.speedup());
+      out.printf(Locale.ROOT, "float, %d ND4J threads, %d timed calls per pass (median ms per call)%n", r.threads(),
+          r.timedIterations());
+      out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", "case", "shape", "fwd",
+          "bwd-d", "bwd-w", "bwd", "GFLOP/s", "fwd", "bwd-d", "bwd", "GFLOP/s");
+      out.printf(Locale.ROOT, "%-26s %-24s | %-39s | %-31s%n", "", "", "oneDNN primitives (FastConv2D)",
+          noLibnd4j ? "" : "libnd4j conv2d / deconv2d / conv2d_bp");
+      for (ConvBenchmark.Row row : r.rows()) {
+        out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
+            shape(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),
+            ms(row.newBwdMs()), gflops(row.newGflops()), ms(row.libFwdMs()), ms(row.libBwdDataMs()),
+            ms(row.libBwdMs()), gflops(row.libGflops()));
+      }
       if (json != null) {
         JsonOutput.write(json, r);
       }
       return 0;
+    }
+
+    private static String shape(ConvBenchmark.Case c) {
+      return String.format(Locale.ROOT, "%dx%dx%dx%d k%d%s", c.n(), c.inC(), c.h(), c.w(), c.kernel(),
+          c.stride() == 1 ? "" : " s" + c.stride());
+    }
+
+    private static String ms(double v) {
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String gflops(double v) {
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
   }
 

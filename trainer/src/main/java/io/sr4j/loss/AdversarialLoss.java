@@ -61,7 +61,7 @@ public final class AdversarialLoss implements LossTerm {
     LossResult adv = gan.generator(real, fake);
     fakeMean = fake.meanNumber().doubleValue();
     t = PhaseTimer.start();
-    INDArray dSr = d.backpropWithInputGradients(adv.gradient()).inputs()[0]; // D's parameter gradients are dropped
+    INDArray dSr = d.inputGradients(adv.gradient())[0]; // frozen: D's parameter gradients are not computed
     PhaseTimer.stop("G step: D backward (to SR)", t);
     return new LossResult(adv.value(), dSr);
   }

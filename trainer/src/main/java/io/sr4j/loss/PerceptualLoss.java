@@ -99,7 +99,7 @@ public final class PerceptualLoss implements LossTerm {
       }
     }
     t = PhaseTimer.start();
-    INDArray dSr = vgg.backpropWithInputGradients(grads).inputs()[0];
+    INDArray dSr = vgg.inputGradients(grads)[0]; // frozen: VGG's parameter gradients are not computed
     PhaseTimer.stop("VGG backward", t);
     return new LossResult(value, dSr);
   }

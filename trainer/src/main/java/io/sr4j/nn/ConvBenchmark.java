@@ -1,112 +1,179 @@
 package io.sr4j.nn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 
 /**
- * Times one training step (training-mode forward pass plus backprop of a fixed dL/dOut, no updater) of a single
- * 3x3 stride-1 SAME convolution with bias, in FLOAT, once with {@link FastConv2D} and once with DL4J's stock
- * {@link ConvolutionLayer} ({@link ConvolutionMode#Same}), each as the only layer of a {@link ComputationGraph}.
+ * Times the convolution kernels behind {@link FastConv2D}, float, per pass, on the shapes of the zoo: this project's
+ * oneDNN primitives ({@link DnnlConvolution}: forward, backward-data, backward-weights, and the whole backward in one
+ * call) and libnd4j's ops ({@code conv2d}, {@code deconv2d} with the same weights for the input gradient alone,
+ * {@code conv2d_bp} for both gradients; libnd4j has no weight-gradient-only op). Arrays are allocated once per shape; every timed call
+ * writes into them. Each number is the median of the timed calls.
  *
- * <p>FLOPs per step are counted as {@code 3 * 2*N*Cout*H*W*Cin*kH*kW} (forward, input gradient, weight gradient).
- * Entry point: {@link #run(int, int)} for the reference workload (16 x 64 x 32 x 32, 64 to 64 channels).
+ * <p>FLOPs of one pass (forward, backward-data or backward-weights) are {@code 2*N*Cout*outH*outW*Cin*kH*kW};
+ * fwd+bwd GFLOP/s count three passes over the time of a forward plus a whole backward.
  */
 public final class ConvBenchmark {
-
-  /** Kernel size of the benchmarked convolution. */
-  public static final int KERNEL = 3;
 
   private ConvBenchmark() {
   }
 
-  /** Reference workload: batch 16, 64 to 64 channels, 32 x 32. */
-  public static ConvBenchmarkResult run(int warmupIterations, int timedIterations) {
-    return run(16, 64, 32, 32, warmupIterations, timedIterations);
+  /**
+   * A convolution of the zoo: group ("reference", "rrdb", "vgg19", "vgg128d", "srcnn"), name, input [n, inC, h, w],
+   * outC, kernel, stride, zero padding per side, bias, and whether the input gradient is needed (not for a
+   * network's first layer).
+   */
+  public record Case(String group, String name, int n, int inC, int h, int w, int outC, int kernel, int stride,
+      int pad, boolean bias, boolean inputGradient) {
+
+    int outH() {
+      return (h + 2 * pad - kernel) / stride + 1;
+    }
+
+    int outW() {
+      return (w + 2 * pad - kernel) / stride + 1;
+    }
+
+    /** FLOPs of one pass. */
+    public double flopsPerPass() {
+      return 2.0 * n * outC * outH() * outW() * inC * kernel * kernel;
+    }
+
+    String describe() {
+      return String.format(Locale.ROOT, "%dx%d%s %d->%d, %dx%dx%dx%d", kernel, kernel,
+          stride == 1 ? "" : " s" + stride, inC, outC, n, inC, h, w);
+    }
+  }
+
+  /** The zoo's convolutions: the 16x64x32x32 reference, RRDBNet, VGG-19 at 128 px, VGG-128 D, SRCNN 9-1-5. */
+  public static List<Case> zooCases() {
+    List<Case> c = new ArrayList<>();
+    c.add(new Case("reference", "3x3 64->64", 16, 64, 32, 32, 64, 3, 1, 1, true, true));
+    int[][] rrdb = {{64, 32}, {96, 32}, {128, 32}, {160, 32}, {192, 64}};
+    for (int[] io : rrdb) {
+      c.add(new Case("rrdb", "RDB conv " + io[0] + "->" + io[1], 4, io[0], 32, 32, io[1], 3, 1, 1, true, true));
+    }
+    c.add(new Case("rrdb", "conv_up 64->64 @64", 4, 64, 64, 64, 64, 3, 1, 1, true, true));
+    int[][] vgg = {{3, 64, 128}, {64, 64, 128}, {64, 128, 64}, {128, 128, 64}, {128, 256, 32}, {256, 256, 32},
+        {256, 512, 16}, {512, 512, 16}, {512, 512, 8}};
+    for (int[] v : vgg) {
+      c.add(new Case("vgg19", "VGG-19 " + v[0] + "->" + v[1] + " @" + v[2], 4, v[0], v[2], v[2], v[1], 3, 1, 1,
+          true, true));
+    }
+    int[][] d = {{64, 128}, {128, 64}, {256, 32}, {512, 16}, {512, 8}};
+    for (int[] v : d) {
+      c.add(new Case("vgg128d", "D 4x4 s2 " + v[0] + " @" + v[1], 4, v[0], v[1], v[1], v[0], 4, 2, 1, false,
+          true));
+    }
+    c.add(new Case("srcnn", "SRCNN 9x9 1->64 (first)", 128, 1, 33, 33, 64, 9, 1, 0, true, false));
+    c.add(new Case("srcnn", "SRCNN 1x1 64->32", 128, 64, 25, 25, 32, 1, 1, 0, true, true));
+    c.add(new Case("srcnn", "SRCNN 5x5 32->1", 128, 32, 25, 25, 1, 5, 1, 0, true, true));
+    return c;
   }
 
   /**
-   * Benchmarks a {@code channels} to {@code channels} 3x3 convolution on a [batch, channels, height, width] FLOAT
-   * input.
-   *
-   * @param warmupIterations untimed steps before timing, per layer (>= 0)
-   * @param timedIterations  timed steps per layer (>= 1); the median is reported
+   * Median milliseconds per call. New path: fwd, bwd-data, bwd-weights, bwd (both gradients in one call). libnd4j:
+   * fwd, bwd-data ({@code deconv2d}), bwd ({@code conv2d_bp}). Passes a case does not need (the input
+   * gradient of a first layer) are NaN.
    */
-  public static ConvBenchmarkResult run(int batch, int channels, int height, int width, int warmupIterations,
-      int timedIterations) {
+  public record Row(Case conv, double flopsPerPass, double newFwdMs, double newBwdDataMs, double newBwdWeightsMs,
+      double newBwdMs, double newGflops, double libFwdMs, double libBwdDataMs, double libBwdMs, double libGflops,
+      String implementations) {
+  }
+
+  /** Result of {@link #run}: settings and one row per case. */
+  public record Result(String dataType, int threads, int warmupIterations, int timedIterations, List<Row> rows) {
+  }
+
+  /**
+   * Benchmarks {@code cases} (float).
+   *
+   * @param warmupIterations untimed calls per pass before timing (>= 0)
+   * @param timedIterations  timed calls per pass (>= 1); the median is reported
+   * @param withLibnd4j      also time libnd4j's ops
+   */
+  public static Result run(List<Case> cases, int warmupIterations, int timedIterations, boolean withLibnd4j) {
     if (warmupIterations < 0 || timedIterations < 1) {
       throw new IllegalArgumentException("need warmupIterations >= 0 and timedIterations >= 1, got "
           + warmupIterations + ", " + timedIterations);
     }
-    Layer fast = new FastConv2D.Builder(KERNEL).nIn(channels).nOut(channels).hasBias(true)
-        .paddingMode(FastConv2D.Padding.SAME).build();
-    Layer stock = new ConvolutionLayer.Builder(KERNEL, KERNEL).nIn(channels).nOut(channels).hasBias(true)
-        .stride(1, 1).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build();
-
-    INDArray input = Nd4j.rand(DataType.FLOAT, batch, channels, height, width);
-    INDArray dLdOut = Nd4j.rand(DataType.FLOAT, batch, channels, height, width).subi(0.5);
-
-    double fastSeconds = medianStepSeconds(oneLayerGraph(fast, channels, height, width), input, dLdOut,
-        warmupIterations, timedIterations);
-    double stockSeconds = medianStepSeconds(oneLayerGraph(stock, channels, height, width), input, dLdOut,
-        warmupIterations, timedIterations);
-
-    double flops = 3.0 * 2.0 * batch * channels * height * width * channels * KERNEL * KERNEL;
-    return new ConvBenchmarkResult(batch, channels, channels, height, width, KERNEL, DataType.FLOAT.name(),
-        Nd4j.getEnvironment().maxThreads(), warmupIterations, timedIterations, flops,
-        fastSeconds, flops / fastSeconds / 1e9, stockSeconds, flops / stockSeconds / 1e9,
-        stockSeconds / fastSeconds);
-  }
-
-  private static ComputationGraph oneLayerGraph(Layer conv, int channels, int height, int width) {
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(1).dataType(DataType.FLOAT).updater(new NoOp()).weightInit(WeightInit.RELU)
-        .graphBuilder()
-        .addInputs("in")
-        .addLayer("conv", conv, "in")
-        .setOutputs("conv")
-        .setInputTypes(InputType.convolutional(height, width, channels))
-        .build();
-    ComputationGraph graph = new ComputationGraph(conf);
-    graph.init();
-    return graph;
-  }
-
-  /**
-   * Median wall time of {@code feedForward(train)} + {@code backpropGradient(dLdOut)} on {@code graph}, a graph
-   * with one input and one (non-loss) output.
-   */
-  static double medianStepSeconds(ComputationGraph graph, INDArray input, INDArray dLdOut, int warmupIterations,
-      int timedIterations) {
-    INDArray[] in = {input};
-    for (int i = 0; i < warmupIterations; i++) {
-      step(graph, in, dLdOut);
+    List<Row> rows = new ArrayList<>();
+    for (Case c : cases) {
+      rows.add(measure(c, warmupIterations, timedIterations, withLibnd4j));
     }
-    double[] seconds = new double[timedIterations];
-    for (int i = 0; i < timedIterations; i++) {
+    return new Result(DataType.FLOAT.name(), Nd4j.getEnvironment().maxThreads(), warmupIterations, timedIterations,
+        List.copyOf(rows));
+  }
+
+  private static Row measure(Case c, int warmup, int timed, boolean withLibnd4j) {
+    Nd4j.getRandom().setSeed(1);
+    INDArray x = Nd4j.rand(DataType.FLOAT, c.n(), c.inC(), c.h(), c.w());
+    INDArray w = Nd4j.rand(DataType.FLOAT, c.outC(), c.inC(), c.kernel(), c.kernel()).subi(0.5).muli(0.1);
+    INDArray b = c.bias() ? Nd4j.rand(DataType.FLOAT, c.outC()) : null;
+    INDArray z = Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW());
+    INDArray dz = Nd4j.rand(DataType.FLOAT, z.shape()).subi(0.5);
+    INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+    INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+    INDArray db = c.bias() ? Nd4j.create(DataType.FLOAT, c.outC()) : null;
+    INDArray dxOrNull = c.inputGradient() ? dx : null;
+
+    DnnlConvolution.Kernels k = DnnlConvolution.kernels(new DnnlConvolution.ConvShape(c.n(), c.inC(), c.h(),
+        c.w(), c.outC(), c.outH(), c.outW(), c.kernel(), c.kernel(), c.stride(), c.stride(), c.pad(), c.pad(),
+        c.bias()));
+    DnnlConvolution.Weights weights = new DnnlConvolution.Weights();
+    k.forward(x, w, b, z, weights);
+    double fwd = medianMs(() -> k.forward(x, w, b, z, weights), warmup, timed);
+    double bwdData = c.inputGradient()
+        ? medianMs(() -> k.backward(x, w, dz, dx, null, null, weights), warmup, timed) : Double.NaN;
+    double bwdWeights = medianMs(() -> k.backward(x, w, dz, null, dw, db, weights), warmup, timed);
+    double bwd = medianMs(() -> k.backward(x, w, dz, dxOrNull, dw, db, weights), warmup, timed);
+    double flops = c.flopsPerPass();
+    double passes = c.inputGradient() ? 3 : 2;
+    double newGflops = passes * flops / ((fwd + bwd) * 1e6);
+
+    double libFwd = Double.NaN;
+    double libBwdData = Double.NaN;
+    double libBwd = Double.NaN;
+    double libGflops = Double.NaN;
+    if (withLibnd4j) {
+      int[] args = {c.kernel(), c.kernel(), c.stride(), c.stride(), c.pad(), c.pad(), 1, 1, 0, 0, 1};
+      DynamicCustomOp forward = (b == null ? DynamicCustomOp.builder("conv2d").addInputs(x, w)
+          : DynamicCustomOp.builder("conv2d").addInputs(x, w, b)).addOutputs(z).addIntegerArguments(args).build();
+      // what FastConv2D's libnd4j path runs for an input gradient alone (conv2d_input_bp is several times slower)
+      DynamicCustomOp inputBp = DynamicCustomOp.builder("deconv2d").addInputs(dz, w).addOutputs(dx)
+          .addIntegerArguments(args).build();
+      DynamicCustomOp fullBp = (b == null
+          ? DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, dz).addOutputs(dx, dw)
+          : DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, b, dz).addOutputs(dx, dw, db))
+          .addIntegerArguments(args).build();
+      libFwd = medianMs(() -> Nd4j.exec(forward), warmup, timed);
+      libBwdData = c.inputGradient() ? medianMs(() -> Nd4j.exec(inputBp), warmup, timed) : Double.NaN;
+      libBwd = medianMs(() -> Nd4j.exec(fullBp), warmup, timed);
+      libGflops = passes * flops / ((libFwd + libBwd) * 1e6);
+    }
+    return new Row(c, flops, fwd, bwdData, bwdWeights, bwd, newGflops, libFwd, libBwdData, libBwd, libGflops,
+        k.implementations());
+  }
+
+  private static double medianMs(Runnable call, int warmup, int timed) {
+    for (int i = 0; i < warmup; i++) {
+      call.run();
+    }
+    double[] ms = new double[timed];
+    for (int i = 0; i < timed; i++) {
       long t0 = System.nanoTime();
-      step(graph, in, dLdOut);
-      seconds[i] = (System.nanoTime() - t0) / 1e9;
+      call.run();
+      ms[i] = (System.nanoTime() - t0) / 1e6;
     }
-    Arrays.sort(seconds);
-    int mid = timedIterations / 2;
-    return timedIterations % 2 == 1 ? seconds[mid] : 0.5 * (seconds[mid - 1] + seconds[mid]);
-  }
-
-  private static void step(ComputationGraph graph, INDArray[] in, INDArray dLdOut) {
-    graph.feedForward(in, true, false);
-    graph.backpropGradient(dLdOut);
+    Arrays.sort(ms);
+    int mid = timed / 2;
+    return timed % 2 == 1 ? ms[mid] : 0.5 * (ms[mid - 1] + ms[mid]);
   }
 }

@@ -20,8 +20,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * 2-D convolution layer (NCHW activations, OIHW weights as in PyTorch) whose forward and backward passes run the
- * libnd4j {@code conv2d} / {@code conv2d_bp} ops, which use oneDNN on the CPU backend with the onednn classifier.
+ * 2-D convolution layer (NCHW activations, OIHW weights as in PyTorch). Float networks on the CPU backend run on the
+ * project's own oneDNN primitives ({@link DnnlConvolution}); otherwise (CUDA, double precision, or the system
+ * property {@code -Dsr4j.conv=libnd4j}) the forward and backward passes run libnd4j's {@code conv2d} /
+ * {@code conv2d_bp} ops (cuDNN on CUDA). See {@link FastConv2DLayer}.
  *
  * <p>Parameters: {@code "W"} of shape [nOut, nIn, kH, kW] and, unless {@code hasBias(false)}, {@code "b"} of
  * shape [nOut]. Output size per spatial dimension is {@code floor((in + 2*pad - k) / stride) + 1}, where

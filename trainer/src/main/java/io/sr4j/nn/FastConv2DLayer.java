@@ -22,8 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runtime layer of {@link FastConv2D}: forward = libnd4j {@code conv2d} (+ activation), backward = libnd4j
- * {@code conv2d_bp}, both NCHW with OIHW weights.
+ * Runtime layer of {@link FastConv2D}, NCHW with OIHW weights. Float layers on the CPU backend run on oneDNN
+ * primitives of their own ({@link DnnlConvolution}: forward, backward-data, backward-weights, each computed only
+ * when needed); otherwise, or with {@code -Dsr4j.conv=libnd4j}, forward = libnd4j {@code conv2d}, backward =
+ * libnd4j {@code conv2d_bp} ({@code deconv2d} for the input gradient alone), which use cuDNN on CUDA. While
+ * {@link #setParameterGradients} is off (a frozen network) backprop computes dL/dInput only.
  *
  * <p>In a training-mode forward pass with a non-identity activation, what the activation's backprop needs is kept
  * (in the ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It
@@ -34,7 +37,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * than the activations' own ops, which dominate the cost of a small convolution otherwise. Other activations use
  * their {@code IActivation} implementation on the kept pre-activation.
  */
-public class FastConv2DLayer extends BaseLayer<FastConv2D> {
+public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterGradientSwitch {
 
   private static final int NCHW = 0;
   private static final int WEIGHTS_OIHW = 1;
@@ -44,6 +47,12 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
    * pre-activation z for other non-identity activations; null otherwise.
    */
   private INDArray backpropCache;
+
+  /** This layer's weights in the layouts its oneDNN primitives want (oneDNN path only). */
+  private final DnnlConvolution.Weights dnnlWeights = new DnnlConvolution.Weights();
+
+  /** False while {@link InputGradientGraph#inputGradients} runs: backprop computes dL/dInput only. */
+  private boolean parameterGradients = true;
 
   public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -74,6 +83,11 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
   public void clear() {
     super.clear();
     backpropCache = null;
+  }
+
+  @Override
+  public void setParameterGradients(boolean compute) {
+    this.parameterGradients = compute;
   }
 
   @Override
@@ -151,38 +165,92 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
       delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
     }
 
-    if (!c.isInputGradient() && c.getStride()[0] == 1 && c.getStride()[1] == 1) {
-      return new Pair<>(parameterGradients(x, delta), null);
+    boolean inputGradient = c.isInputGradient();
+    if (!parameterGradients && !inputGradient) {
+      return new Pair<>(new DefaultGradient(), null);
     }
     boolean replicate = c.getPaddingMode() == FastConv2D.Padding.REPLICATE;
-    INDArray gradX = workspaceMgr.createUninitialized(
+    INDArray gradX = !inputGradient ? null : workspaceMgr.createUninitialized(
         replicate ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-    INDArray gradW = gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY);
     INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
-
-    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
-    if (hasBias()) {
-      INDArray gradB = gradientViews.get(FastConv2DParamInitializer.BIAS_KEY);
-      op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY), delta)
-          .addOutputs(gradX, gradW, gradB);
+    INDArray gradW = parameterGradients ? gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY) : null;
+    INDArray gradB = parameterGradients && hasBias() ? gradientViews.get(FastConv2DParamInitializer.BIAS_KEY) : null;
+    if (DnnlConvolution.enabledFor(dataType)) {
+      DnnlConvolution.kernels(shape(x)).backward(contiguous(x), weights, contiguous(delta), gradX, gradW, gradB,
+          dnnlWeights);
+    } else if (!inputGradient) {
+      if (c.getStride()[0] == 1 && c.getStride()[1] == 1) {
+        return new Pair<>(parameterGradients(x, delta), null);
+      }
+      gradX = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+      libnd4jBackward(x, weights, delta, gradX, gradW, gradB);
+    } else if (!parameterGradients && transposedConvolutionCovers(x, delta)) {
+      // dL/dx is the transposed convolution of delta with the same weights: libnd4j deconv2d, whose [iC, oC, kH,
+      // kW] weight format is the convolution's OIHW array as it is.
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(delta, weights).addOutputs(gradX)
+          .addIntegerArguments(convArgs()).build());
     } else {
-      op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
+      libnd4jBackward(x, weights, delta, gradX,
+          gradW != null ? gradW : Nd4j.createUninitialized(dataType, weights.shape()),
+          gradB != null || !hasBias() ? gradB : Nd4j.createUninitialized(dataType, layerConf().getNOut()));
     }
-    Nd4j.exec(op.addIntegerArguments(convArgs()).build());
 
     Gradient gradient = new DefaultGradient();
-    gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
-    if (hasBias()) {
-      gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY,
-          gradientViews.get(FastConv2DParamInitializer.BIAS_KEY));
+    if (parameterGradients) {
+      gradient.setGradientFor(FastConv2DParamInitializer.WEIGHT_KEY, gradW, 'c');
+      if (hasBias()) {
+        gradient.setGradientFor(FastConv2DParamInitializer.BIAS_KEY, gradB);
+      }
     }
-
+    if (!inputGradient) {
+      return new Pair<>(gradient, null);
+    }
     INDArray epsNext = gradX;
     if (replicate) {
       int[] pad = c.effectivePadding();
       epsNext = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, EdgePadding.foldBack(gradX, pad[0], pad[1]), 'c');
     }
     return new Pair<>(gradient, epsNext);
+  }
+
+  /** libnd4j conv2d_bp: all three gradients (gradW, gradB: scratch arrays when parameter gradients are off). */
+  private void libnd4jBackward(INDArray x, INDArray weights, INDArray delta, INDArray gradX, INDArray gradW,
+      INDArray gradB) {
+    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+    if (hasBias()) {
+      op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY), delta)
+          .addOutputs(gradX, gradW, gradB);
+    } else {
+      op.addInputs(x, weights, delta).addOutputs(gradX, gradW);
+    }
+    Nd4j.exec(op.addIntegerArguments(convArgs()).build());
+  }
+
+  /**
+   * Whether the transposed convolution of {@code delta} has the input's size, i.e. the convolution used every input
+   * row and column ({@code (in + 2*pad - k)} divisible by the stride); otherwise the rows and columns it skipped would
+   * be missing from libnd4j's {@code deconv2d} output.
+   */
+  private boolean transposedConvolutionCovers(INDArray x, INDArray delta) {
+    int[] a = convArgs();
+    return (delta.size(2) - 1) * a[2] - 2L * a[4] + a[0] == x.size(2)
+        && (delta.size(3) - 1) * a[3] - 2L * a[5] + a[1] == x.size(3);
+  }
+
+  /** The oneDNN shape of convolving {@code x} (from {@link #convInput}). */
+  private DnnlConvolution.ConvShape shape(INDArray x) {
+    FastConv2D c = layerConf();
+    int[] out = c.outputSize(input.size(2), input.size(3));
+    int[] k = c.getKernelSize();
+    int[] s = c.getStride();
+    int[] args = convArgs();
+    return new DnnlConvolution.ConvShape(x.size(0), x.size(1), x.size(2), x.size(3), c.getNOut(), out[0], out[1],
+        k[0], k[1], s[0], s[1], args[4], args[5], hasBias());
+  }
+
+  /** {@code a} itself if it is c-contiguous, else a c-order copy. */
+  private static INDArray contiguous(INDArray a) {
+    return DnnlConvolution.isDenseRowMajor(a) ? a : a.dup('c');
   }
 
   /**
@@ -234,6 +302,11 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> {
     INDArray z = workspaceMgr.createUninitialized(outType, dataType,
         new long[] {input.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
     INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
+    if (DnnlConvolution.enabledFor(dataType)) {
+      DnnlConvolution.kernels(shape(x)).forward(contiguous(x), weights,
+          hasBias() ? getParam(FastConv2DParamInitializer.BIAS_KEY) : null, z, dnnlWeights);
+      return z;
+    }
     DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
     if (hasBias()) {
       op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY));

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * dL/dOutput, so that graphs can be chained (a discriminator or a VGG feature extractor into a generator).
  *
  * <p>Use: {@link #forwardTrain} (training-mode forward pass that keeps the layer inputs), then
- * {@link #backpropWithInputGradients}. The graph must not end in an output (loss) layer, and both its training and
+ * {@link #backpropWithInputGradients}, or {@link #inputGradients} for a network that is frozen at that moment (VGG
+ * features, a discriminator during the generator's step): dL/dInput alone, without parameter gradients. The graph must not end in an output (loss) layer, and both its training and
  * inference workspace modes must be {@link WorkspaceMode#NONE}: DL4J's backprop leaves the input gradients in
  * workspaces that are closed by the time it returns otherwise.
  */
@@ -32,9 +33,15 @@ public class InputGradientGraph extends ComputationGraph {
   public record Gradients(Gradient parameters, INDArray[] inputs) {
   }
 
-  /** @throws IllegalArgumentException unless the training and inference workspace modes are both NONE */
+  /**
+   * Builds the graph (call {@code init}). DL4J BatchNormalization layers of {@code configuration} that
+   * {@link BatchNorm} supports (graphs saved by earlier versions) are replaced by {@link BatchNorm} in place:
+   * same parameters and outputs, faster kernels.
+   *
+   * @throws IllegalArgumentException unless the training and inference workspace modes are both NONE
+   */
   public InputGradientGraph(ComputationGraphConfiguration configuration) {
-    super(requireNoWorkspaces(configuration));
+    super(BatchNorm.upgrade(requireNoWorkspaces(configuration)));
   }
 
   /** Builds the graph from {@code configuration} and initialises its parameters. */
@@ -75,6 +82,42 @@ public class InputGradientGraph extends ComputationGraph {
    * states afterwards, so each call needs its own forward pass.
    */
   public Gradients backpropWithInputGradients(INDArray... dLdOutputs) {
+    INDArray[] inputs = requireBackpropState(dLdOutputs);
+    calcBackpropGradients(false, false, dLdOutputs);
+    INDArray[] dLdIn = inputEpsilons(inputs);
+    Gradient parameters = gradient();
+    clearLayersStates();
+    return new Gradients(parameters, dLdIn);
+  }
+
+  /**
+   * dL/dInput for every input, in the order of {@code getConfiguration().getNetworkInputs()}, for {@code dLdOutputs}
+   * after a {@link #forwardTrain}: the same values as {@link #backpropWithInputGradients}{@code .inputs()}, at the
+   * cost of the input gradients alone. FastConv2D layers run only their backward-data pass and the project's
+   * BatchNorm skips gamma, beta and the running statistics; other layers (dense, PReLU) still compute their small
+   * parameter gradients. The parameter gradient buffer is left as it was. Clears the layer states afterwards.
+   */
+  public INDArray[] inputGradients(INDArray... dLdOutputs) {
+    INDArray[] inputs = requireBackpropState(dLdOutputs);
+    setParameterGradients(false);
+    try {
+      calcBackpropGradients(false, false, dLdOutputs);
+      return inputEpsilons(inputs);
+    } finally {
+      setParameterGradients(true);
+      clearLayersStates();
+    }
+  }
+
+  private void setParameterGradients(boolean compute) {
+    for (org.deeplearning4j.nn.api.Layer layer : getLayers()) {
+      if (layer instanceof ParameterGradientSwitch s) {
+        s.setParameterGradients(compute);
+      }
+    }
+  }
+
+  private INDArray[] requireBackpropState(INDArray[] dLdOutputs) {
     if (dLdOutputs == null || dLdOutputs.length != getNumOutputArrays()) {
       throw new IllegalArgumentException("Expected " + getNumOutputArrays() + " dL/dOutput arrays, got "
           + (dLdOutputs == null ? 0 : dLdOutputs.length));
@@ -83,15 +126,17 @@ public class InputGradientGraph extends ComputationGraph {
     if (inputs == null) {
       throw new IllegalStateException("No inputs set: call forwardTrain(...) first");
     }
-    calcBackpropGradients(false, false, dLdOutputs);
+    return inputs;
+  }
+
+  /** Detached dL/dInput per graph input (zeros for an input no output depends on). */
+  private INDArray[] inputEpsilons(INDArray[] inputs) {
     List<String> names = getConfiguration().getNetworkInputs();
     INDArray[] dLdIn = new INDArray[names.size()];
     for (int i = 0; i < dLdIn.length; i++) {
       INDArray eps = getVertex(names.get(i)).getEpsilon();
       dLdIn[i] = eps == null ? Nd4j.zerosLike(inputs[i]) : eps.dup();
     }
-    Gradient parameters = gradient();
-    clearLayersStates();
-    return new Gradients(parameters, dLdIn);
+    return dLdIn;
   }
 }

@@ -67,16 +67,17 @@ public final class TrainBenchmark {
 
   /**
    * The forward-sized passes a step makes through each network: G forward, input and weight gradients; VGG-19 on HR
-   * and SR plus SR's input gradient (its weight gradient is computed and dropped); D in the G step on HR and on SR
-   * with both gradients, and in its own update on HR and SR with both gradients.
+   * and SR plus SR's input gradient (frozen: no weight gradient); D in the G step on HR and on SR with the input
+   * gradient alone, and in its own update on HR and SR with both gradients (the first layer of D still computes its
+   * input gradient).
    */
   static List<Passes> passes(InputGradientGraph g, List<LossTerm> terms) {
     List<Passes> out = new ArrayList<>(List.of(new Passes(g, "G", 3, false)));
     for (LossTerm t : terms) {
       if (t instanceof PerceptualLoss p) {
-        out.add(new Passes(p.network(), "VGG", 4, true));
+        out.add(new Passes(p.network(), "VGG", 3, true));
       } else if (t instanceof AdversarialLoss a) {
-        out.add(new Passes(a.discriminator(), "D", 10, true));
+        out.add(new Passes(a.discriminator(), "D", 9, true));
       }
     }
     return out;

@@ -4,32 +4,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** ConvBenchmark on a tiny workload: the result's derived numbers follow from the timings and the FLOP formula. */
+/** ConvBenchmark on tiny cases: the derived numbers follow from the timings and the FLOP formula. */
 class ConvBenchmarkTest {
 
-    @Test
-    void tinyRunReportsConsistentNumbers() {
-        ConvBenchmarkResult r = ConvBenchmark.run(2, 4, 8, 6, 1, 3);
-        assertEquals(2, r.batch());
-        assertEquals(4, r.inChannels());
-        assertEquals(4, r.outChannels());
-        assertEquals(8, r.height());
-        assertEquals(6, r.width());
-        assertEquals(3, r.kernel());
-        assertEquals("FLOAT", r.dataType());
-        assertEquals(3, r.timedIterations());
-        assertEquals(3.0 * 2 * 2 * 4 * 8 * 6 * 4 * 3 * 3, r.flopsPerStep());
-        assertTrue(r.fastMedianSeconds() > 0 && r.stockMedianSeconds() > 0);
-        assertEquals(r.flopsPerStep() / r.fastMedianSeconds() / 1e9, r.fastGflops(), 1e-9 * r.fastGflops());
-        assertEquals(r.flopsPerStep() / r.stockMedianSeconds() / 1e9, r.stockGflops(), 1e-9 * r.stockGflops());
-        assertEquals(r.stockMedianSeconds() / r.fastMedianSeconds(), r.speedup(), 1e-9 * r.speedup());
-    }
+  @Test
+  void tinyRunReportsConsistentNumbers() {
+    ConvBenchmark.Case hidden = new ConvBenchmark.Case("t", "3x3", 2, 4, 8, 6, 5, 3, 1, 1, true, true);
+    ConvBenchmark.Case first = new ConvBenchmark.Case("t", "first", 2, 1, 9, 9, 4, 5, 2, 0, false, false);
+    ConvBenchmark.Result r = ConvBenchmark.run(List.of(hidden, first), 1, 3, true);
+    assertEquals("FLOAT", r.dataType());
+    assertEquals(3, r.timedIterations());
+    ConvBenchmark.Row a = r.rows().get(0);
+    assertEquals(2.0 * 2 * 5 * 8 * 6 * 4 * 3 * 3, a.flopsPerPass());
+    assertTrue(a.newFwdMs() > 0 && a.newBwdDataMs() > 0 && a.newBwdWeightsMs() > 0 && a.newBwdMs() > 0);
+    assertTrue(a.libFwdMs() > 0 && a.libBwdDataMs() > 0 && a.libBwdMs() > 0);
+    assertEquals(3 * a.flopsPerPass() / ((a.newFwdMs() + a.newBwdMs()) * 1e6), a.newGflops(), 1e-9 * a.newGflops());
+    assertEquals(3 * a.flopsPerPass() / ((a.libFwdMs() + a.libBwdMs()) * 1e6), a.libGflops(), 1e-9 * a.libGflops());
+    assertTrue(a.implementations().startsWith("fwd "), a.implementations());
+    ConvBenchmark.Row b = r.rows().get(1);
+    assertEquals(2.0 * 2 * 4 * 3 * 3 * 1 * 5 * 5, b.flopsPerPass());
+    assertTrue(Double.isNaN(b.newBwdDataMs()) && Double.isNaN(b.libBwdDataMs()));
+    assertEquals(2 * b.flopsPerPass() / ((b.newFwdMs() + b.newBwdMs()) * 1e6), b.newGflops(), 1e-9 * b.newGflops());
+  }
 
-    @Test
-    void rejectsInvalidIterationCounts() {
-        assertThrows(IllegalArgumentException.class, () -> ConvBenchmark.run(-1, 1));
-        assertThrows(IllegalArgumentException.class, () -> ConvBenchmark.run(0, 0));
-    }
+  @Test
+  void zooCasesCoverEveryGroupAndRejectBadCounts() {
+    assertEquals(List.of("reference", "rrdb", "vgg19", "vgg128d", "srcnn"),
+        ConvBenchmark.zooCases().stream().map(ConvBenchmark.Case::group).distinct().toList());
+    assertThrows(IllegalArgumentException.class, () -> ConvBenchmark.run(ConvBenchmark.zooCases(), -1, 1, false));
+    assertThrows(IllegalArgumentException.class, () -> ConvBenchmark.run(ConvBenchmark.zooCases(), 0, 0, false));
+  }
 }

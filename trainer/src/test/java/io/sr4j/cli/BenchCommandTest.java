@@ -1,0 +1,43 @@
+package io.sr4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sr bench conv / backward: bad options give one error line; a small run prints and writes its rows. */
+class BenchCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void unknownShapeGroupIsOneUsageError() {
+    CliRunner.Result r = CliRunner.run("bench", "conv", "--shapes", "reference,vgg16");
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("vgg16") && r.err().contains("srcnn"), r.err());
+  }
+
+  @Test
+  void backwardSizeMustBeAMultipleOf32() {
+    CliRunner.Result r = CliRunner.run("bench", "backward", "--size", "100");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--size") && r.err().contains("100"), r.err());
+  }
+
+  @Test
+  void convReportsEveryCaseOfTheChosenGroups() throws IOException {
+    Path json = dir.resolve("conv.json");
+    CliRunner.Result r = CliRunner.run("bench", "conv", "--shapes", "reference", "--iters", "1", "--warmup", "0",
+        "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("3x3 64->64"), r.out());
+    JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("rows");
+    assertEquals(1, rows.size());
+    assertTrue(rows.get(0).get("newFwdMs").asDouble() > 0 && rows.get(0).get("libBwdMs").asDouble() > 0);
+  }
+}
