@@ -1,5 +1,7 @@
 package io.sr4j.loss;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,23 @@ public abstract class SameDiffLossTerm implements LossTerm {
       SDVariable hr = sd.placeHolder(HR, type, shape);
       SDVariable loss = define(sd, sr, hr).rename(LOSS);
       sd.setLossVariables(loss);
+      createGradientFunctionQuietly(sd);
       return sd;
     });
+  }
+
+  /**
+   * Builds the reverse-mode graph now. ND4J M2.1 prints a line to standard output for every op it differentiates
+   * while doing so ("Added differentiated op ..."); the output of the command line is ours, so it is muted here.
+   */
+  private static synchronized void createGradientFunctionQuietly(SameDiff sd) {
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      sd.createGradFunction();
+    } finally {
+      System.setOut(out);
+    }
   }
 
   @Override

@@ -242,6 +242,16 @@ public final class ImageFiles {
     return message == null ? t.getClass().getSimpleName() : message;
   }
 
+  /** A decoded image (gray, RGB or RGBA, 8 or 16 bits, or a palette) as an {@link Image}, e.g. for the Java API. */
+  public static Image fromBufferedImage(BufferedImage bi) {
+    return fromBufferedImage(bi, Path.of("the BufferedImage"));
+  }
+
+  /** An {@link Image} as a {@link BufferedImage} of its bit depth (16-bit images stay 16-bit). */
+  public static BufferedImage toBufferedImage(Image image) {
+    return toBufferedImage(image, image.bitDepth() > 8);
+  }
+
   static Image fromBufferedImage(BufferedImage bi, Path source) {
     int w = bi.getWidth();
     int h = bi.getHeight();
