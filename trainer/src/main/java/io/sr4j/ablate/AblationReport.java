@@ -2,6 +2,7 @@ package io.sr4j.ablate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,8 @@ import io.sr4j.train.RunLog;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,9 +70,12 @@ public final class AblationReport {
     }
   }
 
-  /** One run of a variant: its seed, folder, state, reason, iterations, seconds and last validation values. */
+  /**
+   * One run of a variant: its seed, folder, state, reason, iterations, seconds, the iteration of its last validation
+   * (-1: none) and the values of that validation.
+   */
   public record Run(long seed, String dir, String state, String reason, long iterations, Double seconds,
-      Map<String, Double> values) {
+      long lastIteration, Map<String, Double> values) {
     boolean counts() {
       return state.equals(CandidateState.FINISHED) || state.equals(CandidateState.STOPPED);
     }
@@ -78,7 +84,8 @@ public final class AblationReport {
   /** One variant: its name, overrides relative to the base, runs over seeds and statistics per column. */
   public record Row(String name, Map<String, JsonNode> overrides, List<Run> runs, Map<String, Stat> stats) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
       new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
       new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
@@ -165,11 +172,12 @@ public final class AblationReport {
       }
     }
     String dir = plan.outDir().relativize(runDir).toString();
-    if (state == null) {
+    long validated = metrics.lastIteration(plan.rankKey());
+    if (state == null || state.state().equals(CandidateState.RUNNING)) {
       return new Run(c.seed(), dir, Files.exists(runDir) ? "interrupted" : "not run", null,
-          CandidateState.trainedIterations(runDir), null, values);
+          CandidateState.trainedIterations(runDir), state == null ? null : state.seconds(), validated, values);
     }
-    return new Run(c.seed(), dir, state.state(), state.reason(), state.iterations(), state.seconds(), values);
+    return new Run(c.seed(), dir, state.state(), state.reason(), state.iterations(), state.seconds(), validated, values);
   }
 
   /** Mean and sample standard deviation (divisor n - 1). */
@@ -202,12 +210,15 @@ public final class AblationReport {
     return best != null && col.format(s.mean()).equals(col.format(best)) ? "**" + text + "**" : text;
   }
 
+  /** Overrides as "key=value, ..." (rates to 4 significant digits; results.json and best.yml keep exact values). */
   private static String overrides(Map<String, JsonNode> o) {
     if (o.isEmpty()) {
       return "(base)";
     }
     List<String> parts = new ArrayList<>();
-    o.forEach((k, v) -> parts.add(k + "=" + (v.isTextual() ? v.asText() : v.toString())));
+    o.forEach((k, v) -> parts.add(k + "=" + (v.isTextual() ? v.asText()
+        : v.isFloatingPointNumber() ? new BigDecimal(v.asDouble()).round(new MathContext(4)).stripTrailingZeros()
+            .toPlainString() : v.toString())));
     return String.join(", ", parts);
   }
 
@@ -255,7 +266,10 @@ public final class AblationReport {
     for (Row r : rows) {
       for (Run run : r.runs()) {
         if (!run.state().equals(CandidateState.FINISHED)) {
-          notes.add("- `" + run.dir() + "`: " + run.state() + (run.reason() == null ? "" : ": " + run.reason()));
+          Double last = run.values().get(plan.rankKey());
+          notes.add("- `" + run.dir() + "`: " + run.state() + (run.reason() == null ? "" : ": " + run.reason())
+              + (run.counts() || last == null ? "" : String.format(Locale.ROOT, " (not counted; its last validation, "
+                  + "at iteration %d: %s %.3f)", run.lastIteration(), plan.rankKey(), last)));
         }
       }
     }
@@ -265,11 +279,12 @@ public final class AblationReport {
     }
     double total = rows.stream().flatMap(r -> r.runs().stream()).map(Run::seconds).filter(x -> x != null)
         .mapToDouble(Double::doubleValue).sum();
-    sb.append("\nTraining time over all runs: ").append(RunLog.duration(total)).append(".\n");
+    sb.append("\nTraining time summed over runs (runs trained in parallel overlap): ").append(RunLog.duration(total))
+        .append(".\n");
     sb.append("\n`curves.png`: ").append(plan.rankKey()).append(" over iterations, mean over seeds with a min-max band.");
     if (grid) {
       sb.append(" `grid.png`: the same centre crops of ").append(gridSet(plan))
-          .append(" validation images: HR, bicubic, then each variant by number (first seed, last validation).");
+          .append(" validation images: HR, bicubic, then each variant by number (its first finished seed, else an unfinished run, at its last validation).");
     }
     if (best != null) {
       sb.append(" `").append(best.getFileName()).append("`: the best candidate as a ready-to-run config.");
@@ -427,13 +442,19 @@ public final class AblationReport {
     List<String> labels = new ArrayList<>(List.of("HR", "bicubic"));
     List<Path> variantDirs = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
-      for (Run run : rows.get(i).runs()) {
+      Path chosen = null;
+      for (Run run : rows.get(i).runs()) { // its first counted run with images, else any run with images
         Path images = plan.outDir().resolve(run.dir()).resolve("visualization").resolve(set);
-        if (run.counts() && Files.isDirectory(images)) {
-          labels.add("(" + (i + 1) + ")");
-          variantDirs.add(images);
-          break;
+        if (Files.isDirectory(images) && (chosen == null || run.counts())) {
+          chosen = images;
+          if (run.counts()) {
+            break;
+          }
         }
+      }
+      if (chosen != null) {
+        labels.add("(" + (i + 1) + ")");
+        variantDirs.add(chosen);
       }
     }
     if (variantDirs.isEmpty()) {
@@ -502,8 +523,10 @@ public final class AblationReport {
         + JsonNodeFactory.instance.textNode(plan.baseConfig().path().experimentsRoot()));
     ConfigLoader.bind(tree, TrainConfig.class, file.toString()); // what is written must be a valid config
     Stat s = best.stats().get(plan.rankKey());
-    String header = String.format(Locale.ROOT, "# Best of %d candidates of sr tune %s (random search, seed %d): %s, "
-        + "%s %s.%n# Candidate values: %s.%n# Train it with: ./sr train %s%n", plan.candidates().size(),
+    long finished = rows.stream().filter(r -> r.stats().get(plan.rankKey()) != null).count();
+    String header = String.format(Locale.ROOT, "# Best of %d finished of %d candidates of sr tune %s (random search, "
+        + "seed %d): %s, %s %s.%n# Candidate values: %s.%n# Train it with: ./sr train %s%n", finished,
+        plan.candidates().size(),
         plan.specFile(), plan.searchSeed(), best.name(), plan.rankKey(), String.format(Locale.ROOT, "%.4f", s.mean()), overrides(best.overrides()), file);
     AtomicFiles.writeString(file, header + ConfigLoader.mapper().writeValueAsString(tree));
     return file;
