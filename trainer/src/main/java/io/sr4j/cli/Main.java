@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
     description = "Super-resolution training, evaluation and inference on Deeplearning4j.",
     subcommands = {
       TrainCommand.class,
+      AblateCommand.class,
+      TuneCommand.class,
       EvaluateCommand.class,
       UpscaleCommand.class,
       ResizeCommand.class,

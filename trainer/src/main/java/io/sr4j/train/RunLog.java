@@ -95,7 +95,7 @@ public final class RunLog implements AutoCloseable {
   }
 
   /** "1h02m", "4m12s", "38s". */
-  static String duration(double seconds) {
+  public static String duration(double seconds) {
     if (!Double.isFinite(seconds) || seconds < 0) {
       return "?";
     }
