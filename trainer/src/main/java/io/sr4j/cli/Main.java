@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       TrainCommand.class,
       EvaluateCommand.class,
+      CompareCommand.class,
       UpscaleCommand.class,
       ResizeCommand.class,
       NiqeCommand.class,
