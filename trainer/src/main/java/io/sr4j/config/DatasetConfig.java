@@ -52,9 +52,11 @@ public record DatasetConfig(
     misalignPx = Check.intInRange("misalign_px", misalignPx, 0, 64, 0);
     misalignRotationDeg = Check.inRange("misalign_rotation_deg", misalignRotationDeg, 0,
         io.sr4j.data.train.RandomPatchOptions.MAX_ROTATION_DEG, 0);
-    if (SRCNN_SUBIMAGES.equals(type) && (misalignPx > 0 || misalignRotationDeg > 0)) {
-      throw new InvalidValue(misalignPx > 0 ? "misalign_px" : "misalign_rotation_deg",
-          misalignPx > 0 ? misalignPx : misalignRotationDeg, "0: misaligned pairs are made by " + PAIRED);
+    if (SRCNN_SUBIMAGES.equals(type) && misalignPx > 0) {
+      throw new InvalidValue("misalign_px", misalignPx, "0: misaligned pairs are made by " + PAIRED);
+    }
+    if (SRCNN_SUBIMAGES.equals(type) && misalignRotationDeg > 0) {
+      throw new InvalidValue("misalign_rotation_deg", misalignRotationDeg, "0: misaligned pairs are made by " + PAIRED);
     }
     if (gtSize != null) {
       Check.intInRange("gt_size", gtSize, 4, 8192, 0);

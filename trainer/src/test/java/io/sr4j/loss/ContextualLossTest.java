@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sr4j.arch.Architectures;
+import io.sr4j.config.ConfigException;
 import io.sr4j.config.ConfigLoader;
 import io.sr4j.config.LossTermConfig;
 import io.sr4j.config.TrainConfig;
@@ -316,7 +317,8 @@ class ContextualLossTest {
     assertEquals(null, ((ContextualLoss) terms.get(2)).network());
     INDArray hr = crop(texture(32, 9), 0, 0, 32, DataType.FLOAT);
     assertTrue(Double.isFinite(terms.get(1).compute(hr.add(0.01), hr, 0).value()));
-    assertThrows(RuntimeException.class, () -> ConfigLoader.load(yml, List.of("train.cx_opt.w_spatial=0.1")));
-    assertThrows(RuntimeException.class, () -> ConfigLoader.load(yml, List.of("train.cx_opt.rgb_weight=0")));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(yml, List.of("train.cobi_opt.weights=" + dir.resolve("none.pth"))));
+    assertTrue(e.getMessage().contains("random_weights: false when weights are given"), e.getMessage());
   }
 }
