@@ -184,8 +184,9 @@ final class BenchCommand implements Runnable {
       name = "loss",
       mixinStandardHelpOptions = true,
       description = {
-        "Time loss terms (value + gradient per call) by route: Charbonnier hand-written and as a SameDiff graph,",
-        "next to L1, SSIM and the autodiff-only GradientLoss, on random float batches."
+        "Time loss terms (value + gradient per call) by route, on random float batches: group pixel (Charbonnier",
+        "hand-written and as a SameDiff graph, next to L1, SSIM and the autodiff-only GradientLoss) and group cobi",
+        "(the CoBi loss with its defaults and random VGG-19 weights, hand-derived and SameDiff backward)."
       })
   static final class Loss implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -200,16 +201,26 @@ final class BenchCommand implements Runnable {
     @Option(names = "--iters", defaultValue = "15", paramLabel = "N", description = "Timed calls per term (median). Default: ${DEFAULT-VALUE}.")
     int iters;
 
+    @Option(names = "--terms", defaultValue = "pixel", split = ",", paramLabel = "GROUP[,GROUP]",
+        description = "Groups of terms: pixel, cobi. Default: ${DEFAULT-VALUE}.")
+    java.util.List<String> terms;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path json;
 
     @Override
     public Integer call() {
+      for (String g : terms) {
+        if (!LossBenchmark.GROUPS.contains(g)) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--terms: '" + g + "' is not one of "
+              + LossBenchmark.GROUPS);
+        }
+      }
       if (shape.length != 4 || java.util.Arrays.stream(shape).anyMatch(d -> d < 1 || d > 4096) || warmup < 0 || iters < 1) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "need --shape N,C,H,W with sizes in 1..4096, --warmup >= 0 and --iters >= 1");
       }
-      LossBenchmark.Result r = LossBenchmark.run(shape, warmup, iters);
+      LossBenchmark.Result r = LossBenchmark.run(shape, warmup, iters, terms);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "loss terms on float %s, %d timed calls each%n", r.shape(), r.iterations());
       out.printf(Locale.ROOT, "%-36s %14s%n", "term", "median ms/call");

@@ -3,6 +3,7 @@ package io.sr4j.cli;
 import io.sr4j.data.Parallel;
 import io.sr4j.data.download.Div2kDownloader;
 import io.sr4j.data.download.Div2kPart;
+import io.sr4j.data.pairs.PairAlignment;
 import io.sr4j.data.pairs.PairedFolder;
 import io.sr4j.data.prep.SubImageExtractor;
 import java.io.PrintWriter;
@@ -23,14 +24,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "data",
     mixinStandardHelpOptions = true,
-    description = "Prepare training data: download DIV2K, cut large images into sub-images.",
-    subcommands = {DataCommand.ExtractSubimages.class, DataCommand.Download.class})
+    description = "Prepare training data: download DIV2K, cut large images into sub-images, align rough HR/LR pairs.",
+    subcommands = {DataCommand.ExtractSubimages.class, DataCommand.Download.class, DataCommand.Align.class})
 final class DataCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a subcommand is required: extract-subimages or download");
+    throw new ParameterException(spec.commandLine(), "a subcommand is required: extract-subimages, download or align");
   }
 
   @Command(
@@ -108,6 +109,77 @@ final class DataCommand implements Runnable {
               workers, progress);
       out.printf(Locale.ROOT, "%d sub-images of %d images written to %s%s%n", summary.subImages(), summary.images(),
           output, lrInput == null ? "" : " (LR partners in " + lrOutput + ")");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "align",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Coarse global alignment of HR/LR pairs that are only roughly aligned (two shots, two lenses), as",
+        "\"Zoom to Learn, Learn to Zoom\" prepares its pairs before training with the CoBi loss.",
+        "",
+        "Per pair (LR files in DIV2K naming, 0001x4.png for 0001.png, or the same name): the translation",
+        "between the LR image and the HR image downscaled by --scale is found by phase correlation (BT.601",
+        "luma), taken in HR pixels and rounded; both images are cropped to the part they share, the HR crop",
+        "exactly --scale times the LR crop. Translation only: rotation and zoom are left to the loss."
+      })
+  static final class Align implements Callable<Integer> {
+    /** What {@code --json} writes. */
+    record Report(String hr, String lr, int scale, int maxShift, List<PairAlignment.Pair> pairs) {}
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--hr", required = true, paramLabel = "DIR", description = "Folder of HR images.")
+    Path hr;
+
+    @Option(names = "--lr", required = true, paramLabel = "DIR", description = "Folder of their LR partners.")
+    Path lr;
+
+    @Option(names = "--scale", required = true, paramLabel = "N", description = "SR factor (HR size / LR size).")
+    int scale;
+
+    @Option(names = "--hr-output", required = true, paramLabel = "DIR", description = "New or empty folder for HR crops.")
+    Path hrOutput;
+
+    @Option(names = "--lr-output", required = true, paramLabel = "DIR", description = "New or empty folder for LR crops.")
+    Path lrOutput;
+
+    @Option(names = "--max-shift", defaultValue = "32", paramLabel = "PX",
+        description = "Largest displacement accepted, in HR pixels; a pair moved further fails. Default: ${DEFAULT-VALUE}.")
+    int maxShift;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every pair's shift and crops as JSON.")
+    Path json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Pairs aligned at once. Default: the number of cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+      if (scale < 1 || maxShift < 0) {
+        throw new ParameterException(spec.commandLine(), "--scale must be >= 1 and --max-shift >= 0, got " + scale
+            + " and " + maxShift);
+      }
+      int workers = threads == null ? Parallel.defaultThreads() : threads;
+      if (workers < 1) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': " + workers);
+      }
+      PairedFolder folder = PairedFolder.withLrFolder(hr, lr, scale);
+      List<PairAlignment.Pair> pairs = PairAlignment.alignFolder(folder, maxShift, hrOutput, lrOutput, workers);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "%-16s %18s %12s %20s%n", "pair", "shift (HR px)", "applied", "LR crop");
+      for (PairAlignment.Pair p : pairs) {
+        out.printf(Locale.ROOT, "%-16s %18s %12s %20s%n", p.name(),
+            String.format(Locale.ROOT, "(%.2f, %.2f)", p.shiftX(), p.shiftY()),
+            "(" + p.offsetX() + ", " + p.offsetY() + ")", p.lrWidth() + "x" + p.lrHeight() + "+" + p.lrX() + "+" + p.lrY());
+      }
+      out.printf(Locale.ROOT, "%d pairs aligned into %s and %s%n", pairs.size(), hrOutput, lrOutput);
+      if (json != null) {
+        JsonOutput.write(json, new Report(hr.toString(), lr.toString(), scale, maxShift, pairs));
+        out.println("wrote " + json);
+      }
       return 0;
     }
   }

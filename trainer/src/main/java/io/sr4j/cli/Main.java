@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       AblateCommand.class,
       TuneCommand.class,
       EvaluateCommand.class,
+      CompareCommand.class,
       UpscaleCommand.class,
       ResizeCommand.class,
       NiqeCommand.class,

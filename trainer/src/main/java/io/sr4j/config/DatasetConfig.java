@@ -6,6 +6,8 @@ import java.util.List;
  * One data set of {@code datasets}: the training set or a validation set (BasicSR {@code PairedImageDataset}
  * semantics). {@code datarootGt} is a folder of HR images or a bundled set name (Set5, Set14, T91);
  * {@code datarootLq} an optional LR folder in DIV2K naming, otherwise LR images are made by MATLAB bicubic.
+ * {@code misalignPx} and {@code misalignRotationDeg} make training pairs misaligned on purpose (see
+ * {@link io.sr4j.data.train.RandomPatchSource}).
  */
 public record DatasetConfig(
     String name,
@@ -21,7 +23,9 @@ public record DatasetConfig(
     Integer numWorkerPerGpu,
     Integer subImageSize,
     Integer subImageStride,
-    Integer memoryBudgetMb) {
+    Integer memoryBudgetMb,
+    Integer misalignPx,
+    Double misalignRotationDeg) {
 
   /** BasicSR's random-patch paired dataset. */
   public static final String PAIRED = "PairedImageDataset";
@@ -45,6 +49,15 @@ public record DatasetConfig(
     subImageSize = Check.intInRange("sub_image_size", subImageSize, 8, 1024, 33);
     subImageStride = Check.intInRange("sub_image_stride", subImageStride, 1, 1024, 14);
     memoryBudgetMb = Check.intInRange("memory_budget_mb", memoryBudgetMb, 0, 1 << 24, 4096);
+    misalignPx = Check.intInRange("misalign_px", misalignPx, 0, 64, 0);
+    misalignRotationDeg = Check.inRange("misalign_rotation_deg", misalignRotationDeg, 0,
+        io.sr4j.data.train.RandomPatchOptions.MAX_ROTATION_DEG, 0);
+    if (SRCNN_SUBIMAGES.equals(type) && misalignPx > 0) {
+      throw new InvalidValue("misalign_px", misalignPx, "0: misaligned pairs are made by " + PAIRED);
+    }
+    if (SRCNN_SUBIMAGES.equals(type) && misalignRotationDeg > 0) {
+      throw new InvalidValue("misalign_rotation_deg", misalignRotationDeg, "0: misaligned pairs are made by " + PAIRED);
+    }
     if (gtSize != null) {
       Check.intInRange("gt_size", gtSize, 4, 8192, 0);
     }

@@ -22,16 +22,9 @@ public record PerceptualConfig(String type, Map<String, Double> layerWeights, St
 
   public PerceptualConfig {
     type = Check.oneOf("type", type, "PerceptualLoss", List.of("PerceptualLoss"));
-    layerWeights = layerWeights == null ? Map.of("conv5_4", 1.0)
-        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(layerWeights));
+    layerWeights = vggLayerWeights(layerWeights, Map.of("conv5_4", 1.0));
     if (layerWeights.isEmpty()) {
       throw new InvalidValue("layer_weights", "{}", "at least one layer, e.g. {conv5_4: 1}");
-    }
-    for (Map.Entry<String, Double> e : layerWeights.entrySet()) {
-      if (!e.getKey().matches("(conv|relu)[1-5]_[1-4]")) {
-        throw new InvalidValue("layer_weights." + e.getKey(), "(layer)", "VGG-19 layer names conv1_1 ... conv5_4 or relu1_1 ... relu5_4");
-      }
-      Check.nonNegative("layer_weights." + e.getKey(), e.getValue(), 1);
     }
     vggType = Check.oneOf("vgg_type", vggType, "vgg19", List.of("vgg19"));
     useInputNorm = useInputNorm == null || useInputNorm;
@@ -42,6 +35,21 @@ public record PerceptualConfig(String type, Map<String, Double> layerWeights, St
     if (weights != null && randomWeights) {
       throw new InvalidValue("random_weights", true, "false when weights are given");
     }
+  }
+
+  /**
+   * {@code layerWeights} (or {@code fallback} when absent) in their order, checked: VGG-19 layer names (convX_Y before
+   * the ReLU, reluX_Y after it), weights >= 0 (a missing weight is 1).
+   */
+  public static Map<String, Double> vggLayerWeights(Map<String, Double> layerWeights, Map<String, Double> fallback) {
+    Map<String, Double> checked = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : (layerWeights == null ? fallback : layerWeights).entrySet()) {
+      if (!e.getKey().matches("(conv|relu)[1-5]_[1-4]")) {
+        throw new InvalidValue("layer_weights." + e.getKey(), "(layer)", "VGG-19 layer names conv1_1 ... conv5_4 or relu1_1 ... relu5_4");
+      }
+      checked.put(e.getKey(), Check.nonNegative("layer_weights." + e.getKey(), e.getValue(), 1));
+    }
+    return java.util.Collections.unmodifiableMap(checked);
   }
 
   @Override

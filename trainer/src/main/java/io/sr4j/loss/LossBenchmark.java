@@ -10,26 +10,37 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What a loss term costs per call (value and gradient) through each route: the same Charbonnier loss hand-written
- * ({@link ElementwiseLoss}) and as a SameDiff graph ({@link CharbonnierAutodiff}), next to the other pixel terms and
- * the autodiff-only {@link GradientLoss}, on float batches of a given shape.
+ * What a loss term costs per call (value and gradient) through each route, on float batches of a given shape. Group
+ * {@code pixel}: the same Charbonnier loss hand-written ({@link ElementwiseLoss}) and as a SameDiff graph
+ * ({@link CharbonnierAutodiff}), next to the other pixel terms and the autodiff-only {@link GradientLoss}. Group
+ * {@code cobi}: the CoBi loss with its defaults (VGG-19 relu1_2/relu2_2/relu3_2 with random weights + 2 x RGB 10x10
+ * patches, 63^2 positions) with the hand-derived backward and with SameDiff's.
  */
 public final class LossBenchmark {
+  /** The groups of terms {@link #run} can time. */
+  public static final List<String> GROUPS = List.of("pixel", "cobi");
+
   private LossBenchmark() {}
 
   /** Median seconds per call of each term. */
   public record Result(List<Long> shape, int warmup, int iterations, Map<String, Double> medianSeconds) {}
 
-  public static Result run(long[] shape, int warmup, int iterations) {
+  public static Result run(long[] shape, int warmup, int iterations, List<String> groups) {
     Nd4j.getRandom().setSeed(1);
     INDArray sr = Nd4j.rand(DataType.FLOAT, shape);
     INDArray hr = Nd4j.rand(DataType.FLOAT, shape);
     Map<String, LossTerm> terms = new LinkedHashMap<>();
-    terms.put("Charbonnier, hand-written gradient", new ElementwiseLoss("pix", ElementwiseLoss.Kind.CHARBONNIER, "mean", 1e-12, 1));
-    terms.put("Charbonnier, SameDiff autodiff", new CharbonnierAutodiff("pix", 1e-12, 1));
-    terms.put("L1, hand-written", new ElementwiseLoss("pix", ElementwiseLoss.Kind.L1, "mean", 0, 1));
-    terms.put("SSIM, hand-written", new SsimLoss("ssim", 1));
-    terms.put("GradientLoss, SameDiff autodiff", new GradientLoss("gradient", new GradientLoss.Config(null, 1.0), null));
+    if (groups.contains("pixel")) {
+      terms.put("Charbonnier, hand-written gradient", new ElementwiseLoss("pix", ElementwiseLoss.Kind.CHARBONNIER, "mean", 1e-12, 1));
+      terms.put("Charbonnier, SameDiff autodiff", new CharbonnierAutodiff("pix", 1e-12, 1));
+      terms.put("L1, hand-written", new ElementwiseLoss("pix", ElementwiseLoss.Kind.L1, "mean", 0, 1));
+      terms.put("SSIM, hand-written", new SsimLoss("ssim", 1));
+      terms.put("GradientLoss, SameDiff autodiff", new GradientLoss("gradient", new GradientLoss.Config(null, 1.0), null));
+    }
+    if (groups.contains("cobi")) {
+      terms.put("CoBi defaults, hand-written backward", cobi("analytic"));
+      terms.put("CoBi defaults, SameDiff autodiff", cobi("autodiff"));
+    }
     Map<String, Double> medians = new LinkedHashMap<>();
     for (Map.Entry<String, LossTerm> t : terms.entrySet()) {
       for (int i = 0; i < warmup; i++) {
@@ -49,5 +60,13 @@ public final class LossBenchmark {
       s.add(d);
     }
     return new Result(s, warmup, iterations, medians);
+  }
+
+  /** CoBi with its defaults on random VGG-19 features, with the given backward route. */
+  private static ContextualLoss cobi(String backward) {
+    ContextualLoss.Config c = new ContextualLoss.Config(ContextualLoss.COBI, null, null, null, null, null, null, null,
+        null, null, null, null, null, true, backward);
+    return new ContextualLoss("cobi", c, PerceptualLoss.featureNetwork(null, List.copyOf(c.layerWeights().keySet()),
+        true, 0, "cobi"), 0);
   }
 }

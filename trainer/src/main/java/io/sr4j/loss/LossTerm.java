@@ -24,4 +24,13 @@ public interface LossTerm {
    * @return {@code weight * value} and {@code weight * dValue/dSr} (a new array of sr's shape)
    */
   LossResult compute(INDArray sr, INDArray hr);
+
+  /**
+   * {@link #compute(INDArray, INDArray)} in the training step that follows {@code iteration} completed iterations.
+   * Terms that draw random samples (the contextual losses' feature positions) seed them from the run's seed and this
+   * number, so a resumed run draws exactly what an uninterrupted one does; the others ignore it.
+   */
+  default LossResult compute(INDArray sr, INDArray hr, long iteration) {
+    return compute(sr, hr);
+  }
 }

@@ -44,6 +44,8 @@ public final class LossTerms {
     register("PerceptualLoss", PerceptualConfig.class, PerceptualLoss::build);
     register("GANLoss", GanConfig.class, AdversarialLoss::build);
     register("GradientLoss", GradientLoss.Config.class, GradientLoss::new);
+    register(ContextualLoss.COBI, ContextualLoss.Config.class, ContextualLoss::build);
+    register(ContextualLoss.CX, ContextualLoss.Config.class, ContextualLoss::build);
   }
 
   /** Section types assumed when a section gives none (BasicSR's files always do; older configs here did not). */

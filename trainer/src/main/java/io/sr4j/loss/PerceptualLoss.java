@@ -41,20 +41,25 @@ public final class PerceptualLoss implements LossTerm {
 
   /** The term a {@code PerceptualLoss} section describes, on VGG-19 with the given weights (or random ones). */
   static PerceptualLoss build(String name, PerceptualConfig p, LossTerms.Context ctx) {
-    List<String> layers = new ArrayList<>(p.layerWeights().keySet());
-    InputGradientGraph vgg;
-    if (p.weights() != null) {
-      vgg = PublishedWeights.vgg19(WeightsZoo.resolve(p.weights(), "train.perceptual_opt.weights"), layers, true,
-          p.useInputNorm());
-    } else {
-      Map<String, Object> options = new LinkedHashMap<>();
-      options.put("layers", layers);
-      options.put("input_norm", p.useInputNorm() ? "torchvision" : "none");
-      // random features (smoke tests), reproducible from the run's seed
-      vgg = Graphs.initialised(Architectures.get("vgg19").configuration(options, "train.perceptual_opt"),
-          ctx.run().manualSeed() + 2);
-    }
+    InputGradientGraph vgg = featureNetwork(p.weights(), new ArrayList<>(p.layerWeights().keySet()), p.useInputNorm(),
+        ctx.run().manualSeed(), "train.perceptual_opt");
     return new PerceptualLoss(name, vgg, new ArrayList<>(p.layerWeights().values()), p.criterion(), p.perceptualWeight());
+  }
+
+  /**
+   * VGG-19 with outputs {@code layers} (reluX_Y after the ReLU, convX_Y before it) from the {@code weights} file, or
+   * with random weights (smoke tests) reproducible from the run's seed ({@code runSeed + 2}) when it is null;
+   * {@code key} names the config section in errors.
+   */
+  static InputGradientGraph featureNetwork(String weights, List<String> layers, boolean useInputNorm, long runSeed,
+      String key) {
+    if (weights != null) {
+      return PublishedWeights.vgg19(WeightsZoo.resolve(weights, key + ".weights"), layers, true, useInputNorm);
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("layers", layers);
+    options.put("input_norm", useInputNorm ? "torchvision" : "none");
+    return Graphs.initialised(Architectures.get("vgg19").configuration(options, key), runSeed + 2);
   }
 
   @Override

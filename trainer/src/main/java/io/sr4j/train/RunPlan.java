@@ -70,7 +70,10 @@ public record RunPlan(TrainConfig cfg, String configYaml, String configSha256, R
     out.add("  batches: " + train.batchSizePerGpu() + " x " + (train.isSrcnnSubImages()
         ? train.subImageSize() + "x" + train.subImageSize() + " Y sub-images every " + train.subImageStride() + " px"
         : train.gtSize() + "x" + train.gtSize() + " HR patches (" + train.color() + ")"
-            + (train.useHflip() ? ", flips" : "") + (train.useRot() ? ", rotations" : "")));
+            + (train.useHflip() ? ", flips" : "") + (train.useRot() ? ", rotations" : "")
+            + (train.misalignPx() > 0 || train.misalignRotationDeg() > 0 ? ", MISALIGNED on purpose: HR crops moved by"
+                + " up to " + train.misalignPx() + " px" + (train.misalignRotationDeg() > 0 ? ", rotated by up to "
+                + train.misalignRotationDeg() + " deg" : "") : "")));
     for (Map.Entry<String, LossTermConfig> e : cfg.train().losses().entrySet()) {
       out.add("  loss " + e.getKey() + ": " + e.getValue().describe()
           + (e.getValue() instanceof io.sr4j.config.GanConfig ? (cfg.relativisticGan() ? ", relativistic average" : ", standard") : ""));

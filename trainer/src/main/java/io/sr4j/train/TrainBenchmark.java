@@ -2,6 +2,7 @@ package io.sr4j.train;
 
 import io.sr4j.config.TrainConfig;
 import io.sr4j.loss.AdversarialLoss;
+import io.sr4j.loss.ContextualLoss;
 import io.sr4j.loss.LossTerm;
 import io.sr4j.loss.LossTerms;
 import io.sr4j.loss.PerceptualLoss;
@@ -76,6 +77,8 @@ public final class TrainBenchmark {
     for (LossTerm t : terms) {
       if (t instanceof PerceptualLoss p) {
         out.add(new Passes(p.network(), "VGG", 3, true));
+      } else if (t instanceof ContextualLoss c && c.network() != null) {
+        out.add(new Passes(c.network(), "VGG (" + c.name() + ")", 3, true));
       } else if (t instanceof AdversarialLoss a) {
         out.add(new Passes(a.discriminator(), "D", 9, true));
       }

@@ -30,7 +30,7 @@ public final class TrainData {
         : PairedFolder.withLrFolder(hr, Path.of(d.datarootLq()), scale);
     RandomPatchOptions o = new RandomPatchOptions(d.gtSize(), d.batchSizePerGpu(), d.useHflip(), d.useRot(),
         d.datasetEnlargeRatio(), seed, d.color().equals("y") ? PatchColor.Y : PatchColor.RGB,
-        (long) d.memoryBudgetMb() << 20, null);
+        (long) d.memoryBudgetMb() << 20, null, d.misalignPx(), d.misalignRotationDeg());
     return RandomPatchSource.open(folder, o);
   }
 }

@@ -58,7 +58,7 @@ public final class TrainStep {
       INDArray dSr = null;
       for (LossTerm term : terms) {
         t = PhaseTimer.start();
-        LossResult l = term.compute(sr, hr);
+        LossResult l = term.compute(sr, hr, iteration);
         dSr = dSr == null ? l.gradient() : dSr.addi(l.gradient());
         losses.put((d == null ? "l_" : "l_g_") + term.name(), l.value());
         PhaseTimer.stop("loss " + term.name() + " (all)", t);

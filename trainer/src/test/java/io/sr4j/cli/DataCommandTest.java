@@ -43,6 +43,35 @@ class DataCommandTest {
   }
 
   @Test
+  void alignFindsTheShiftOfARoughPairAndWritesAnAlignedFolderPair() throws IOException {
+    Image source = ImageFiles.read(io.sr4j.data.pairs.BundledData.resolveHrFolder("Set14").resolve("zebra.png"));
+    Path hr = Files.createDirectories(dir.resolve("hr"));
+    Path lr = Files.createDirectories(dir.resolve("lr"));
+    ImageFiles.write(source.crop(10, 10, 240, 180), hr.resolve("z.png"));
+    ImageFiles.write(io.sr4j.data.resize.Imresize.resize(source.crop(13, 8, 236, 184), 0.25,
+        io.sr4j.data.resize.ResizeKernel.BICUBIC), lr.resolve("zx4.png"));
+    Path json = dir.resolve("align.json");
+    CliRunner.Result r = CliRunner.run("data", "align", "--hr", hr.toString(), "--lr", lr.toString(), "--scale", "4",
+        "--hr-output", dir.resolve("out/HR").toString(), "--lr-output", dir.resolve("out/LR").toString(),
+        "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("(3, -2)"), r.out());
+    assertTrue(r.out().contains("1 pairs aligned"), r.out());
+    assertTrue(Files.readString(json).contains("\"offset_x\" : 3") || Files.readString(json).contains("\"offsetX\" : 3"),
+        Files.readString(json));
+    Image outHr = ImageFiles.read(dir.resolve("out/HR/z.png"));
+    Image outLr = ImageFiles.read(dir.resolve("out/LR/zx4.png"));
+    assertEquals(4 * outLr.width(), outHr.width());
+    assertEquals(4 * outLr.height(), outHr.height());
+    CliRunner.Result refused = CliRunner.run("data", "align", "--hr", hr.toString(), "--lr", lr.toString(), "--scale",
+        "4", "--hr-output", dir.resolve("o2/HR").toString(), "--lr-output", dir.resolve("o2/LR").toString(),
+        "--max-shift", "1");
+    assertEquals(1, refused.exit());
+    assertEquals(1, refused.errLines(), refused.err());
+    assertTrue(refused.err().contains("z.png") && refused.err().contains("largest shift 1 px"), refused.err());
+  }
+
+  @Test
   void extractSubimagesCutsAFolderAndReportsTheCount() throws IOException {
     Path in = Files.createDirectories(dir.resolve("in"));
     ImageFiles.write(coordinates(50, 30), in.resolve("0001.png"));

@@ -135,6 +135,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void misalignmentAndContextualLossKeysAreChecked() throws IOException {
+    String srcnn = error(VALID, "datasets.train.misalign_px=2");
+    assertTrue(srcnn.contains("datasets.train.misalign_px: 2 is not allowed") && srcnn.contains("PairedImageDataset"),
+        srcnn);
+    String paired = VALID.replace("type: SRCNNSubImageDataset", "type: PairedImageDataset\n    gt_size: 48")
+        .replace("color: y", "color: rgb").replace("kernel_sizes: [9, 1, 5]", "kernel_sizes: [9, 1, 5]\n  num_in_ch: 3");
+    String angle = error(paired, "datasets.train.misalign_rotation_deg=20");
+    assertTrue(angle.contains("datasets.train.misalign_rotation_deg: 20.0 is not allowed, expected a number in [0.0, 10.0]"),
+        angle);
+    String cx = error(paired, "train.cx_opt={type: ContextualLoss, w_spatial: 0.1}");
+    assertTrue(cx.contains("train.cx_opt.w_spatial: 0.1 is not allowed") && cx.contains("CoBiLoss"), cx);
+    String nothing = error(paired, "train.cobi_opt={type: CoBiLoss, layer_weights: {}, rgb_weight: 0}");
+    assertTrue(nothing.contains("train.cobi_opt.rgb_weight: 0") && nothing.contains("nothing is compared"), nothing);
+    String key = error(paired, "train.cobi_opt={type: CoBiLoss, max_sampling_size: 40}");
+    assertTrue(key.contains("train.cobi_opt.max_sampling_size: unknown key; did you mean max_sampling_1d_size?"), key);
+  }
+
+  @Test
   void malformedYamlAndBadOverrideSyntax() throws IOException {
     String m = error("name: [unclosed\n");
     assertTrue(m.contains("not valid YAML"), m);

@@ -1,6 +1,7 @@
 package io.sr4j.data.prep;
 
 import io.sr4j.data.BadInputException;
+import io.sr4j.data.OutputFolders;
 import io.sr4j.data.Parallel;
 import io.sr4j.data.Progress;
 import io.sr4j.data.image.Image;
@@ -8,8 +9,6 @@ import io.sr4j.data.image.ImageFiles;
 import io.sr4j.data.image.PixelLimit;
 import io.sr4j.data.pairs.PairedFolder;
 import io.sr4j.data.pairs.PairedSample;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Cuts large training images into overlapping square sub-images for faster loading, with the semantics of
@@ -97,7 +95,7 @@ public final class SubImageExtractor {
     List<Path> files = ImageFiles.list(inputDir);
     List<String> stems = files.stream().map(SubImageExtractor::sourceStem).toList();
     checkDistinct(files, stems);
-    prepareOutput(outputDir);
+    OutputFolders.prepareEmpty(outputDir);
     AtomicLong written = new AtomicLong();
     progress.start("sub-images of " + inputDir, files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
@@ -131,8 +129,8 @@ public final class SubImageExtractor {
     }
     List<String> stems = files.stream().map(SubImageExtractor::sourceStem).toList();
     checkDistinct(files, stems);
-    prepareOutput(hrOutputDir);
-    prepareOutput(lrOutputDir);
+    OutputFolders.prepareEmpty(hrOutputDir);
+    OutputFolders.prepareEmpty(lrOutputDir);
     AtomicLong written = new AtomicLong();
     progress.start("sub-images of " + pairs.hrDir() + " and " + pairs.lrDir(), files.size(), "images");
     Parallel.forEach(files.size(), threads, i -> {
@@ -182,23 +180,6 @@ public final class SubImageExtractor {
         throw new BadInputException(files.get(i) + " and " + before + " would both be cut into "
             + subImageName(stems.get(i), 1) + ", ...; rename one of them");
       }
-    }
-  }
-
-  private static void prepareOutput(Path dir) {
-    try {
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> entries = Files.list(dir)) {
-          if (entries.findAny().isPresent()) {
-            throw new BadInputException(dir + ": output folder exists and is not empty; give a new or empty folder");
-          }
-        }
-      } else if (Files.exists(dir)) {
-        throw new BadInputException(dir + ": exists and is not a folder");
-      }
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new BadInputException(dir + ": cannot create the output folder (" + e.getMessage() + ")", e);
     }
   }
 }

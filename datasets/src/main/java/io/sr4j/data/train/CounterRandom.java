@@ -11,6 +11,8 @@ final class CounterRandom {
   static final long PERMUTATION = 1;
   /** Stream of per-sample crop positions and augmentations (counter = stream position). */
   static final long PATCH = 2;
+  /** Stream of per-sample misalignment offsets and rotations (counter = stream position). */
+  static final long MISALIGN = 3;
 
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 

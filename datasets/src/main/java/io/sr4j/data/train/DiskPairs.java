@@ -22,14 +22,12 @@ final class DiskPairs implements PairStore {
   private final Path[] lrFiles;
   private final Path[] hrFiles;
   private final List<ImageFiles.Dimensions> lrSizes;
-  private final int scale;
   private final String description;
 
-  private DiskPairs(Path[] lrFiles, Path[] hrFiles, List<ImageFiles.Dimensions> lrSizes, int scale, String description) {
+  private DiskPairs(Path[] lrFiles, Path[] hrFiles, List<ImageFiles.Dimensions> lrSizes, String description) {
     this.lrFiles = lrFiles;
     this.hrFiles = hrFiles;
     this.lrSizes = lrSizes;
-    this.scale = scale;
     this.description = description;
   }
 
@@ -59,7 +57,7 @@ final class DiskPairs implements PairStore {
       lrOrigin = "LR images synthesised once into " + cacheDir;
     }
     String description = "decoded from disk per patch (" + budgetNote + "); " + lrOrigin;
-    return new DiskPairs(lr, hr, List.copyOf(lrSizes), folder.scale(), description);
+    return new DiskPairs(lr, hr, List.copyOf(lrSizes), description);
   }
 
   /** {@code <stem>x<scale>-<key>.png}, the key a digest of the HR file's absolute path, size and time. */
@@ -82,11 +80,13 @@ final class DiskPairs implements PairStore {
   }
 
   @Override
-  public CropPair crop(int i, int lrX, int lrY, int lrSizePx) {
-    int hrSizePx = lrSizePx * scale;
-    return new CropPair(
-        ByteImage.of(ImageFiles.readRegion(lrFiles[i], lrX, lrY, lrSizePx, lrSizePx)),
-        ByteImage.of(ImageFiles.readRegion(hrFiles[i], lrX * scale, lrY * scale, hrSizePx, hrSizePx)));
+  public ByteImage lrCrop(int i, int x, int y, int sizePx) {
+    return ByteImage.of(ImageFiles.readRegion(lrFiles[i], x, y, sizePx, sizePx));
+  }
+
+  @Override
+  public ByteImage hrCrop(int i, int x, int y, int w, int h) {
+    return ByteImage.of(ImageFiles.readRegion(hrFiles[i], x, y, w, h));
   }
 
   @Override

@@ -9,13 +9,11 @@ import io.sr4j.data.pairs.PairedSample;
 final class InMemoryPairs implements PairStore {
   private final ByteImage[] lr;
   private final ByteImage[] hr;
-  private final int scale;
   private final String description;
 
-  private InMemoryPairs(ByteImage[] lr, ByteImage[] hr, int scale, String description) {
+  private InMemoryPairs(ByteImage[] lr, ByteImage[] hr, String description) {
     this.lr = lr;
     this.hr = hr;
-    this.scale = scale;
     this.description = description;
   }
 
@@ -35,7 +33,7 @@ final class InMemoryPairs implements PairStore {
     }
     String description = "in memory: " + n + " image pairs as 8-bit planes, " + PairStore.formatBytes(bytes)
         + " (" + budgetNote + ")";
-    return new InMemoryPairs(lr, hr, folder.scale(), description);
+    return new InMemoryPairs(lr, hr, description);
   }
 
   @Override
@@ -44,10 +42,13 @@ final class InMemoryPairs implements PairStore {
   }
 
   @Override
-  public CropPair crop(int i, int lrX, int lrY, int lrSizePx) {
-    int hrSizePx = lrSizePx * scale;
-    return new CropPair(
-        lr[i].crop(lrX, lrY, lrSizePx, lrSizePx), hr[i].crop(lrX * scale, lrY * scale, hrSizePx, hrSizePx));
+  public ByteImage lrCrop(int i, int x, int y, int sizePx) {
+    return lr[i].crop(x, y, sizePx, sizePx);
+  }
+
+  @Override
+  public ByteImage hrCrop(int i, int x, int y, int w, int h) {
+    return hr[i].crop(x, y, w, h);
   }
 
   @Override

@@ -11,17 +11,18 @@ interface PairStore {
   /** LR size of pair {@code i}; its HR is exactly {@code scale} times larger (aligned top-left). */
   ImageFiles.Dimensions lrSize(int i);
 
+  /** The LR crop of side {@code sizePx} at {@code (x, y)} of pair {@code i}. */
+  ByteImage lrCrop(int i, int x, int y, int sizePx);
+
   /**
-   * The LR crop of side {@code lrSizePx} at {@code (lrX, lrY)} and the HR crop of side {@code lrSizePx * scale} at
-   * {@code (lrX * scale, lrY * scale)} of pair {@code i}.
+   * The region {@code [x, x + w) x [y, y + h)} of pair {@code i}'s HR image (inside its aligned part, {@code scale}
+   * times the LR size); the HR crop aligned with an LR crop at {@code (lrX, lrY)} is at {@code (lrX * scale,
+   * lrY * scale)}.
    */
-  CropPair crop(int i, int lrX, int lrY, int lrSizePx);
+  ByteImage hrCrop(int i, int x, int y, int w, int h);
 
   /** Where the pairs live, for logs. */
   String describe();
-
-  /** An aligned pair of crops. */
-  record CropPair(ByteImage lr, ByteImage hr) {}
 
   /** {@code bytes} in KiB/MiB/GiB with one decimal. */
   static String formatBytes(long bytes) {

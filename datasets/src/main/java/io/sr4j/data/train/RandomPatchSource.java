@@ -17,7 +17,12 @@ import java.util.SplittableRandom;
  * once per image), or HR and LR folders in DIV2K naming (see {@link PairedFolder}). Every sample is a crop of one
  * image at a random position aligned to the scale (LR crop at {@code (x, y)} is the HR crop at
  * {@code (x * scale, y * scale)}), then the same random flip/rotation ({@link RandomPatchOptions#useHflip()},
- * {@link RandomPatchOptions#useRot()}) applied to both, then RGB or BT.601 Y planes. Images are held as 8-bit
+ * {@link RandomPatchOptions#useRot()}) applied to both, then RGB or BT.601 Y planes. With
+ * {@link RandomPatchOptions#misaligned()}, pairs are misaligned on purpose: the HR crop is moved by an offset per axis
+ * uniform over the integers in {@code [-misalignPx, misalignPx]} that keep it inside the image, and rotated about its
+ * centre by an angle uniform in {@code [-misalignRotationDeg, misalignRotationDeg]} (Keys bicubic resampling, edge
+ * pixels repeated); these draws come from their own stream, so the LR crops, flips and rotations are those of the
+ * aligned pairs. Images are held as 8-bit
  * planes in memory when they fit the memory budget, else each crop is decoded from disk; both give the same
  * batches. All randomness is counter-based (see {@link PatchSource}).
  */
@@ -61,7 +66,10 @@ public final class RandomPatchSource implements PatchSource {
     String what = folder.size() + " images from " + folder.hrDir() + ", x" + s + ", " + options.gtSizePx()
         + " px HR patches, batch " + options.batchSize() + ", " + options.color().configName()
         + (options.useHflip() ? ", hflip" : "") + (options.useRot() ? ", rot" : "")
-        + ", enlarge x" + options.enlargeRatio();
+        + ", enlarge x" + options.enlargeRatio()
+        + (options.misaligned() ? ", MISALIGNED on purpose: HR crops moved by up to " + options.misalignPx()
+            + " px" + (options.misalignRotationDeg() > 0 ? " and rotated by up to " + options.misalignRotationDeg()
+            + " deg" : "") : "");
     return new RandomPatchSource(store, order, options, s, what);
   }
 
@@ -160,11 +168,34 @@ public final class RandomPatchSource implements PatchSource {
       boolean vflip = rnd.nextBoolean();
       boolean transpose = rnd.nextBoolean();
       Dihedral t = new Dihedral(options.useHflip() && hflip, options.useRot() && vflip, options.useRot() && transpose);
-      PairStore.CropPair crop = store.crop(sample, lrX, lrY, lrPatchPx);
-      PatchWriter.write(crop.lr(), t, options.color(), lr, k * lrValues);
-      PatchWriter.write(crop.hr(), t, options.color(), hr, k * hrValues);
+      ByteImage hrCrop = options.misaligned() ? misalignedHr(sample, size, lrX * scale, lrY * scale, position)
+          : store.hrCrop(sample, lrX * scale, lrY * scale, gt, gt);
+      PatchWriter.write(store.lrCrop(sample, lrX, lrY, lrPatchPx), t, options.color(), lr, k * lrValues);
+      PatchWriter.write(hrCrop, t, options.color(), hr, k * hrValues);
     }
     return new PatchBatch(n, channels, lrPatchPx, lrPatchPx, scale, lr, hr);
+  }
+
+  /**
+   * The HR crop of a misaligned pair whose aligned HR crop is at {@code (x, y)}; the draws depend on the seed and the
+   * stream {@code position} only.
+   */
+  private ByteImage misalignedHr(int sample, ImageFiles.Dimensions lrSize, int x, int y, long position) {
+    SplittableRandom rnd = CounterRandom.of(options.seed(), CounterRandom.MISALIGN, position);
+    int gt = options.gtSizePx();
+    int w = lrSize.width() * scale;
+    int h = lrSize.height() * scale;
+    int x0 = x + Misalignment.offset(rnd, x, w - gt, options.misalignPx());
+    int y0 = y + Misalignment.offset(rnd, y, h - gt, options.misalignPx());
+    double angle = Math.toRadians((2 * rnd.nextDouble() - 1) * options.misalignRotationDeg());
+    if (angle == 0) {
+      return store.hrCrop(sample, x0, y0, gt, gt);
+    }
+    int m = Misalignment.margin(gt, angle);
+    int rx = Math.max(0, x0 - m);
+    int ry = Math.max(0, y0 - m);
+    ByteImage region = store.hrCrop(sample, rx, ry, Math.min(w, x0 + gt + m) - rx, Math.min(h, y0 + gt + m) - ry);
+    return Misalignment.rotate(region, x0 - rx + (gt - 1) / 2.0, y0 - ry + (gt - 1) / 2.0, gt, angle);
   }
 
   @Override

@@ -36,7 +36,7 @@ class RandomPatchSourceTest {
 
   private static RandomPatchOptions options(int gtSizePx, int batchSize, boolean hflip, boolean rot, long seed) {
     return new RandomPatchOptions(gtSizePx, batchSize, hflip, rot, 1, seed, PatchColor.RGB,
-        RandomPatchOptions.DEFAULT_MEMORY_BUDGET_BYTES, null);
+        RandomPatchOptions.DEFAULT_MEMORY_BUDGET_BYTES, null, 0, 0);
   }
 
   /** Random HR images (sizes not multiples of 4) in a folder, LR to be synthesised. */
@@ -172,6 +172,100 @@ class RandomPatchSourceTest {
     return "(" + colStep[0] + "," + colStep[1] + ")(" + rowStep[0] + "," + rowStep[1] + ")";
   }
 
+  @Test
+  void misalignedHrCropsAreMovedByUpToTheGivenOffsetAndStayReproducible() throws IOException {
+    int scale = 2;
+    PairedFolder folder = coordinateFolders(scale);
+    RandomPatchOptions aligned = options(16, 8, false, false, 5);
+    RandomPatchSource plain = RandomPatchSource.open(folder, aligned);
+    RandomPatchSource moved = RandomPatchSource.open(folder, aligned.withMisalignment(3, 0));
+    assertTrue(moved.describe().contains("MISALIGNED on purpose: HR crops moved by up to 3 px"), moved.describe());
+    Set<Integer> dx = new HashSet<>();
+    Set<Integer> dy = new HashSet<>();
+    for (int b = 0; b < 20; b++) {
+      PatchBatch a = plain.batch(b);
+      PatchBatch m = moved.batch(b);
+      assertArrayEquals(a.lr(), m.lr(), "the LR crops are those of the aligned pairs, batch " + b);
+      for (int k = 0; k < m.n(); k++) {
+        int[][] lrXy = coordinates(m.lrPatch(k), 8, LR_MARK);
+        int[][] hrXy = coordinates(m.hrPatch(k), 16, HR_MARK);
+        for (int y = 0; y < 16; y++) {
+          for (int x = 0; x < 16; x++) {
+            assertEquals(hrXy[0][0] + x, hrXy[0][y * 16 + x], "a plain HR crop");
+            assertEquals(hrXy[1][0] + y, hrXy[1][y * 16 + x], "a plain HR crop");
+          }
+        }
+        int offX = hrXy[0][0] - scale * lrXy[0][0];
+        int offY = hrXy[1][0] - scale * lrXy[1][0];
+        assertTrue(Math.abs(offX) <= 3 && Math.abs(offY) <= 3, offX + "," + offY);
+        dx.add(offX);
+        dy.add(offY);
+      }
+    }
+    Set<Integer> all = Set.of(-3, -2, -1, 0, 1, 2, 3);
+    assertEquals(all, dx, "every offset occurs");
+    assertEquals(all, dy, "every offset occurs");
+    RandomPatchOptions flipped = options(16, 8, true, true, 5).withMisalignment(3, 2);
+    RandomPatchSource first = RandomPatchSource.open(folder, flipped);
+    RandomPatchSource second = RandomPatchSource.open(folder, flipped);
+    for (int b = 5; b >= 0; b--) {
+      assertEquals(first.batch(b), second.batch(b), "a pure function of seed and index, batch " + b);
+    }
+    assertNotEquals(first.batch(0), RandomPatchSource.open(folder,
+        options(16, 8, true, true, 6).withMisalignment(3, 2)).batch(0));
+  }
+
+  @Test
+  void rotatedHrCropsTurnAboutTheAlignedCentreByUpToTheGivenAngle() throws IOException {
+    Path hrDir = Files.createDirectories(dir.resolve("coord-big"));
+    int side = 120; // HR pixels encode their coordinates: red X, green Y
+    TestImages.write(TestImages.rgb(side, side, (c, x, y) -> c == 0 ? x : c == 1 ? y : HR_MARK), hrDir.resolve("a.png"));
+    int scale = 2;
+    int gt = 16;
+    RandomPatchSource src = RandomPatchSource.open(PairedFolder.synthesized(hrDir, scale, LrSynthesis.RGB8),
+        options(gt, 8, false, false, 3).withMisalignment(0, 5));
+    double c = (gt - 1) / 2.0;
+    double sumUu = 0;
+    for (int u = 0; u < gt; u++) {
+      sumUu += gt * (u - c) * (u - c);
+    }
+    int negative = 0;
+    int positive = 0;
+    int measured = 0;
+    for (int b = 0; b < 10; b++) {
+      PatchBatch batch = src.batch(b);
+      for (int k = 0; k < batch.n(); k++) {
+        int[][] xy = coordinates(batch.hrPatch(k), gt, HR_MARK);
+        if (java.util.Arrays.stream(xy[0]).min().orElseThrow() < 3 || java.util.Arrays.stream(xy[0]).max().orElseThrow() > side - 4
+            || java.util.Arrays.stream(xy[1]).min().orElseThrow() < 3 || java.util.Arrays.stream(xy[1]).max().orElseThrow() > side - 4) {
+          continue; // near the image's edge, where edge pixels are repeated
+        }
+        // least squares of X over the patch grid: X = mean + cos(a) (u - c) + sin(a) (v - c)
+        double mean = 0;
+        double alongU = 0;
+        double alongV = 0;
+        for (int v = 0; v < gt; v++) {
+          for (int u = 0; u < gt; u++) {
+            double x = xy[0][v * gt + u];
+            mean += x / (gt * gt);
+            alongU += x * (u - c) / sumUu;
+            alongV += x * (v - c) / sumUu;
+          }
+        }
+        double angleDeg = Math.toDegrees(Math.atan2(alongV, alongU));
+        assertTrue(Math.abs(angleDeg) <= 5.3, "angle " + angleDeg);
+        assertEquals(1, Math.hypot(alongU, alongV), 0.02, "a rotation, not a scaling");
+        double alignedX = mean - c; // the aligned crop starts at an even HR column (a multiple of the scale)
+        assertEquals(Math.round(alignedX / scale) * scale, alignedX, 0.3, "rotated about the aligned crop's centre");
+        negative += angleDeg < -1.5 ? 1 : 0;
+        positive += angleDeg > 1.5 ? 1 : 0;
+        measured++;
+      }
+    }
+    assertTrue(measured > 40, "patches away from the edges: " + measured);
+    assertTrue(negative > 5 && positive > 5, "angles of both signs: " + negative + " < 0, " + positive + " > 0");
+  }
+
   /** Red and green codes of a [3][s][s] patch; checks blue is {@code mark} everywhere. */
   private static int[][] coordinates(float[] patch, int s, int mark) {
     int area = s * s;
@@ -236,7 +330,7 @@ class RandomPatchSourceTest {
     for (PairedFolder folder : List.of(synthesised, withLr)) {
       RandomPatchOptions o = options(12, 5, true, true, 4);
       RandomPatchSource memory = RandomPatchSource.open(folder, o);
-      RandomPatchOptions disk = new RandomPatchOptions(12, 5, true, true, 1, 4, PatchColor.RGB, 0, cache);
+      RandomPatchOptions disk = new RandomPatchOptions(12, 5, true, true, 1, 4, PatchColor.RGB, 0, cache, 0, 0);
       RandomPatchSource onDisk = RandomPatchSource.open(folder, disk);
       assertTrue(memory.inMemory(), memory.describe());
       assertFalse(onDisk.inMemory(), onDisk.describe());
@@ -287,7 +381,7 @@ class RandomPatchSourceTest {
     }
     PairedFolder folder = PairedFolder.synthesized(hrDir, 2, LrSynthesis.RGB8);
     RandomPatchSource src = RandomPatchSource.open(folder,
-        new RandomPatchOptions(8, 4, true, true, 2, 6, PatchColor.RGB, RandomPatchOptions.DEFAULT_MEMORY_BUDGET_BYTES, null));
+        new RandomPatchOptions(8, 4, true, true, 2, 6, PatchColor.RGB, RandomPatchOptions.DEFAULT_MEMORY_BUDGET_BYTES, null, 0, 0));
     assertEquals(10, src.samplesPerEpoch());
     assertEquals(0, src.epochOf(2)); // positions 8..11: starts in epoch 0
     assertEquals(1, src.epochOf(3)); // positions 12..15
