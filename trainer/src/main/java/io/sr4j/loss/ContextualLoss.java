@@ -5,13 +5,10 @@ import io.sr4j.config.Check;
 import io.sr4j.config.ConfigException;
 import io.sr4j.config.InvalidValue;
 import io.sr4j.config.LossTermConfig;
-import io.sr4j.config.MissingInput;
 import io.sr4j.config.PerceptualConfig;
 import io.sr4j.config.TrainConfig;
 import io.sr4j.nn.InputGradientGraph;
 import io.sr4j.nn.PhaseTimer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,12 +112,12 @@ public final class ContextualLoss implements LossTerm {
     }
 
     @Override
-    public void check(String key, TrainConfig run) {
+    public void check(String key, TrainConfig run, Inputs inputs) {
       if (usesVgg() && weights == null && !randomWeights) {
         throw new ConfigException(key + ".weights: missing; " + VGG_HELP);
       }
-      if (usesVgg() && weights != null && !Files.isRegularFile(Path.of(weights))) {
-        throw new MissingInput(key + ".weights: " + weights + " is not a file; " + VGG_HELP);
+      if (usesVgg() && weights != null) {
+        inputs.require(key + ".weights", weights);
       }
     }
 

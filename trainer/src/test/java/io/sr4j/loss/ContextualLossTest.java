@@ -319,6 +319,7 @@ class ContextualLossTest {
     assertTrue(Double.isFinite(terms.get(1).compute(hr.add(0.01), hr, 0).value()));
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(yml, List.of("train.cobi_opt.weights=" + dir.resolve("none.pth"))));
-    assertTrue(e.getMessage().contains("random_weights: false when weights are given"), e.getMessage());
+    assertTrue(e.getMessage().contains("train.cobi_opt.random_weights: true is not allowed, expected false when weights "
+        + "are given"), e.getMessage());
   }
 }
