@@ -15,6 +15,7 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.data.image.ImageFiles;
 import io.sr4j.eval.CropGrid;
+import io.sr4j.report.ResultsTable;
 import io.sr4j.train.RunLog;
 import java.awt.Color;
 import java.io.IOException;
@@ -47,9 +48,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * band), {@code grid.png} (the same centre crops of the saved validation images, HR, bicubic and one column per
  * variant) and, for a search, {@code best.yml} (the best candidate as a ready-to-run config).
  */
-public final class AblationReport {
+public final class AblationResults {
   /** The files written (grid and bestConfig may be null: no saved images, or not a search). */
-  public record Written(Path markdown, Path csv, Path json, Path curves, Path grid, Path bestConfig) {}
+  public record Written(Path markdown, Path csv, Path json, Path curves, Path grid, Path bestConfig, Path html) {}
 
   /** Mean, sample standard deviation (null for n < 2) and number of runs. */
   public record Stat(double mean, Double std, int n) {}
@@ -57,16 +58,22 @@ public final class AblationReport {
   /** A validation key: its set, metric name and type, channel and direction. */
   public record Column(String key, String set, String metric, String type, boolean yChannel, boolean higherIsBetter) {
     String label() {
+      String channel = yChannel ? "-Y" : "-RGB";
       String m = switch (type) {
-        case MetricConfig.PSNR -> "PSNR" + (yChannel ? "-Y" : "-RGB") + " (dB)";
-        case MetricConfig.SSIM -> "SSIM" + (yChannel ? "-Y" : "-RGB");
+        case MetricConfig.PSNR -> "PSNR" + channel + " (dB)";
+        case MetricConfig.PSNR_SHIFT -> "shift-tolerant PSNR" + channel + " (dB)";
+        case MetricConfig.SSIM -> "SSIM" + channel;
+        case MetricConfig.SHARPNESS -> "sharpness ratio";
+        case MetricConfig.LPIPS -> "LPIPS";
         default -> "NIQE";
       };
       return set + " " + m;
     }
 
     String format(double v) {
-      return String.format(Locale.ROOT, type.equals(MetricConfig.SSIM) ? "%.4f" : "%.3f", v);
+      boolean unitless = type.equals(MetricConfig.SSIM) || type.equals(MetricConfig.LPIPS)
+          || type.equals(MetricConfig.SHARPNESS);
+      return String.format(Locale.ROOT, unitless ? "%.4f" : "%.3f", v);
     }
   }
 
@@ -91,7 +98,7 @@ public final class AblationReport {
       new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
   private static final int CROP_PX = 128;
 
-  private AblationReport() {}
+  private AblationResults() {}
 
   /** Reads the run folders of {@code plan} and writes every result file into its folder. */
   public static Written write(AblationPlan plan) {
@@ -110,7 +117,8 @@ public final class AblationReport {
       AtomicFiles.writeString(csv, csv(columns, rows));
       AtomicFiles.writeString(json, JSON.writeValueAsString(json(plan, columns, rows, grid != null, best)) + "\n");
       writeCurves(plan, rows, curves);
-      return new Written(md, csv, json, curves, grid, best);
+      Path html = writeHtml(plan, columns, rows);
+      return new Written(md, csv, json, curves, grid, best, html);
     } catch (IOException e) {
       throw new BadInputException(dir + ": cannot write the results (" + e.getMessage() + ")", e);
     }
@@ -291,6 +299,54 @@ public final class AblationReport {
     }
     sb.append('\n');
     return sb.toString();
+  }
+
+  /**
+   * {@code report.html}: the results table (as results.md, sortable; a variant links to its first run's report),
+   * every run's validation curves overlaid (one legend entry per run: the variant, and its seed when there are
+   * several) and the crop grid of those runs.
+   */
+  private static Path writeHtml(AblationPlan plan, List<Column> columns, List<Row> rows) {
+    List<String> header = new ArrayList<>(List.of("#", plan.kind() == AblationPlan.Kind.TUNE ? "candidate" : "variant",
+        "overrides"));
+    columns.forEach(c -> header.add(c.label()));
+    header.add("minutes per run");
+    header.add("runs counted");
+    Map<String, Double> bests = new LinkedHashMap<>();
+    columns.forEach(c -> bests.put(c.key(), best(c, rows)));
+    List<List<ResultsTable.Cell>> cells = new ArrayList<>();
+    List<io.sr4j.report.AblationReport.Variant> variants = new ArrayList<>();
+    boolean seeds = plan.seeds().size() > 1;
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      List<ResultsTable.Cell> row = new ArrayList<>();
+      row.add(ResultsTable.Cell.number(String.valueOf(i + 1), i + 1));
+      row.add(r.runs().isEmpty() ? ResultsTable.Cell.text(r.name())
+          : ResultsTable.Cell.link(r.name(), r.runs().get(0).dir() + "/report.html"));
+      row.add(ResultsTable.Cell.text(overrides(r.overrides())));
+      for (Column c : columns) {
+        Stat st = r.stats().get(c.key());
+        String text = cell(c, st, bests.get(c.key()));
+        ResultsTable.Cell cell = st == null ? ResultsTable.Cell.text(text)
+            : ResultsTable.Cell.number(text.replace("**", ""), st.mean());
+        row.add(text.startsWith("**") ? cell.emphasised() : cell);
+      }
+      List<Double> secs = r.runs().stream().filter(Run::counts).map(Run::seconds).filter(x -> x != null).toList();
+      double minutes = secs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN) / 60;
+      row.add(secs.isEmpty() ? ResultsTable.Cell.text("-")
+          : ResultsTable.Cell.number(String.format(Locale.ROOT, "%.1f", minutes), minutes));
+      long counted = r.runs().stream().filter(Run::counts).count();
+      row.add(ResultsTable.Cell.number(counted + " of " + r.runs().size(), counted));
+      cells.add(row);
+      for (Run run : r.runs()) {
+        Path dir = plan.outDir().resolve(run.dir());
+        if (Files.isDirectory(dir)) {
+          variants.add(new io.sr4j.report.AblationReport.Variant(seeds ? r.name() + " s" + run.seed() : r.name(), dir));
+        }
+      }
+    }
+    String title = (plan.kind() == AblationPlan.Kind.TUNE ? "search " : "ablation ") + plan.name();
+    return io.sr4j.report.AblationReport.write(plan.outDir(), title, variants, new ResultsTable(header, cells));
   }
 
   private static String csv(List<Column> columns, List<Row> rows) {

@@ -28,7 +28,7 @@ import org.deeplearning4j.arbiter.optimize.runner.listener.BaseStatusListener;
 /**
  * Runs an ablation or a search on Arbiter: validates every candidate first, then lets a {@link LocalOptimizationRunner}
  * (with {@code parallel} candidates at once) work through the generator's candidates with {@link CandidateTasks}, and
- * writes the results ({@link AblationReport}). The runner ends on {@code MaxCandidatesCondition(number of
+ * writes the results ({@link AblationResults}). The runner ends on {@code MaxCandidatesCondition(number of
  * candidates)}: an exhausted generator alone never ends Arbiter's {@code execute()}.
  */
 public final class AblationRunner {
@@ -42,7 +42,7 @@ public final class AblationRunner {
   }
 
   /** How the candidates ended: trained now, skipped (already done), failed (with reasons by run name). */
-  public record Summary(int candidates, int trained, int skipped, Map<String, String> failed, AblationReport.Written report) {}
+  public record Summary(int candidates, int trained, int skipped, Map<String, String> failed, AblationResults.Written report) {}
 
   private AblationRunner() {}
 
@@ -70,7 +70,7 @@ public final class AblationRunner {
     Progress progress = new Progress(plan, options.console());
     runner.addListeners(progress);
     runner.execute();
-    AblationReport.Written written = AblationReport.write(plan);
+    AblationResults.Written written = AblationResults.write(plan);
     options.console().println("results: " + written.markdown() + ", " + written.csv().getFileName() + ", "
         + written.json().getFileName() + ", " + written.curves().getFileName()
         + (written.grid() == null ? "" : ", " + written.grid().getFileName())

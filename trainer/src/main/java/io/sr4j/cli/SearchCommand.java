@@ -1,7 +1,7 @@
 package io.sr4j.cli;
 
 import io.sr4j.ablate.AblationPlan;
-import io.sr4j.ablate.AblationReport;
+import io.sr4j.ablate.AblationResults;
 import io.sr4j.ablate.AblationRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ abstract class SearchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     AblationPlan plan = AblationPlan.read(specFile, kind());
     if (reportOnly) {
-      AblationReport.Written w = AblationReport.write(plan);
+      AblationResults.Written w = AblationResults.write(plan);
       out.println("rebuilt " + w.markdown() + " and the other results from the run folders in " + plan.outDir());
       return 0;
     }

@@ -92,16 +92,23 @@ class AblateCommandTest {
         .filter(c -> c.contains("**")).count(), "the best cell of each metric column (ties included) is bold");
     assertEquals(90 + 6 * (128 + 4), ImageIO.read(out.resolve("grid.png").toFile()).getWidth(),
         "grid columns: HR, bicubic and 4 variants");
+    String html = Files.readString(out.resolve("report.html"));
+    for (JsonNode v : results.get("variants")) {
+      String name = v.get("name").asText();
+      assertTrue(html.contains(name + " s1") && html.contains(name + " s2"), "legend entries of " + name + "'s runs");
+      assertTrue(html.contains(v.get("runs").get(0).get("dir").asText() + "/report.html"), "links its run's report");
+    }
 
     // the results are rebuilt from the run folders alone
     String before = Files.readString(out.resolve("results.json"));
-    for (String f : List.of("results.md", "results.csv", "results.json", "curves.png", "grid.png")) {
+    for (String f : List.of("results.md", "results.csv", "results.json", "curves.png", "grid.png", "report.html")) {
       Files.delete(out.resolve(f));
     }
     CliRunner.Result report = CliRunner.run("ablate", spec.toString(), "--report-only");
     assertEquals(0, report.exit(), report.err());
     assertEquals(before, Files.readString(out.resolve("results.json")));
-    assertTrue(Files.exists(out.resolve("grid.png")) && Files.exists(out.resolve("curves.png")));
+    assertTrue(Files.exists(out.resolve("grid.png")) && Files.exists(out.resolve("curves.png"))
+        && Files.exists(out.resolve("report.html")));
 
     // a second run needs --resume, which trains nothing that is finished
     CliRunner.Result again = CliRunner.run("ablate", spec.toString());
