@@ -119,6 +119,20 @@ public final class Checkpoint {
     return entries;
   }
 
+  /**
+   * The run entries of {@code file} (its resolved config and provenance, as far as it has them), for a file made
+   * from it (an export, an interpolation) to carry on; empty for a file that is not a model zip of this project.
+   */
+  public static Map<String, byte[]> runEntries(Path file) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+      for (String name : List.of(CONFIG_ENTRY, PROVENANCE_ENTRY)) {
+        entry(file, name).ifPresent(b -> entries.put(name, b));
+      }
+    }
+    return entries;
+  }
+
   /** The provenance of {@code file}, if it has one (files of format version 1 do not). */
   public static Optional<Provenance> provenance(Path file) {
     return entry(file, PROVENANCE_ENTRY).map(b -> {

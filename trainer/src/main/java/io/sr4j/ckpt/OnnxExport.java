@@ -43,7 +43,8 @@ import org.nd4j.shade.protobuf.ByteString;
  * The model card goes into the metadata ({@code sr4j.arch}, {@code sr4j.options}, {@code sr4j.scale},
  * {@code sr4j.colour}, {@code sr4j.pre_upsampled}, {@code sr4j.value_range}), so the file says how to feed it: a
  * "y" model takes the BT.601 Y plane (of the bicubic-upscaled image when pre_upsampled), an "rgb" model RGB, values in
- * [0,1], NCHW float32.
+ * [0,1], NCHW float32. The run entries of the source file (its resolved config and provenance, see
+ * {@link Checkpoint#runEntries(Path)}) go in as {@code sr4j.config} and {@code sr4j.provenance}.
  */
 public final class OnnxExport {
   public static final int OPSET = 13;
@@ -58,7 +59,12 @@ public final class OnnxExport {
 
   /** Writes {@code net} with {@code card} to {@code file}, atomically. */
   public static void write(ComputationGraph net, ModelCard card, Path file) {
-    Onnx.ModelProto model = new OnnxExport(net).model(card);
+    write(net, card, Map.of(), file);
+  }
+
+  /** Writes {@code net} with {@code card} and the source's run entries (entry name to bytes) to {@code file}. */
+  public static void write(ComputationGraph net, ModelCard card, Map<String, byte[]> runEntries, Path file) {
+    Onnx.ModelProto model = new OnnxExport(net).model(card, runEntries);
     try {
       AtomicFiles.write(file, tmp -> {
         try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -70,7 +76,7 @@ public final class OnnxExport {
     }
   }
 
-  Onnx.ModelProto model(ModelCard card) {
+  Onnx.ModelProto model(ModelCard card, Map<String, byte[]> runEntries) {
     g.setName(card.arch());
     String input = graph.getConfiguration().getNetworkInputs().get(0);
     long inChannels = card.colour() == null || card.colour().equals("rgb") ? 3 : 1;
@@ -109,6 +115,14 @@ public final class OnnxExport {
     meta.put("sr4j.pre_upsampled", String.valueOf(card.preUpsampled()));
     meta.put("sr4j.value_range", String.valueOf(card.valueRange()));
     meta.put("sr4j.source", String.valueOf(card.source()));
+    byte[] config = runEntries.get(Checkpoint.CONFIG_ENTRY);
+    byte[] provenance = runEntries.get(Checkpoint.PROVENANCE_ENTRY);
+    if (config != null) {
+      meta.put("sr4j.config", new String(config, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (provenance != null) {
+      meta.put("sr4j.provenance", new String(provenance, java.nio.charset.StandardCharsets.UTF_8));
+    }
     for (Map.Entry<String, String> e : meta.entrySet()) {
       m.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
     }

@@ -44,12 +44,13 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Models.ModelSpec spec = model.spec();
-    Checkpoint.Loaded loaded = GeneratorFiles.load(WeightsZoo.resolve(spec.model(), "--model"), scale, spec.paramKey(),
-        spec.arch(), spec.options());
+    Path source = WeightsZoo.resolve(spec.model(), "--model");
+    Checkpoint.Loaded loaded = GeneratorFiles.load(source, scale, spec.paramKey(), spec.arch(), spec.options());
+    Map<String, byte[]> runEntries = Checkpoint.runEntries(source);
     if (format == Format.onnx) {
-      OnnxExport.write(loaded.network(), loaded.card(), output);
+      OnnxExport.write(loaded.network(), loaded.card(), runEntries, output);
     } else {
-      Checkpoint.write(output, loaded.network(), loaded.card(), false, Map.of());
+      Checkpoint.write(output, loaded.network(), loaded.card(), false, runEntries);
     }
     this.spec.commandLine().getOut().println("wrote " + output + " (" + loaded.card().arch() + " x" + loaded.card().scale()
         + ", " + loaded.card().colour() + ")");

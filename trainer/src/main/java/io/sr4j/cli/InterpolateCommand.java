@@ -114,8 +114,13 @@ final class InterpolateCommand implements Callable<Integer> {
       meta.put("b", b.toString());
       meta.put("weights_a", weightsA == null ? "raw" : weightsA);
       meta.put("weights_b", weightsB == null ? "raw" : weightsB);
+      // the sources' configs and provenance go along under sr4j/sources/{a,b}/ (the result is no run's output)
+      Map<String, byte[]> extras = new LinkedHashMap<>();
+      extras.put("sr4j/interpolation.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+      Checkpoint.runEntries(a).forEach((name, bytes) -> extras.put(name.replace("sr4j/", "sr4j/sources/a/"), bytes));
+      Checkpoint.runEntries(b).forEach((name, bytes) -> extras.put(name.replace("sr4j/", "sr4j/sources/b/"), bytes));
       Checkpoint.write(file, net, la.card().withProvenance("interpolation " + what, null, "interpolated"), false,
-          Map.of("sr4j/interpolation.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta)));
+          extras);
       out.println("wrote " + file + " = " + what);
       return 0;
     }

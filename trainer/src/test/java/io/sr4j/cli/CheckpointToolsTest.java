@@ -1,5 +1,6 @@
 package io.sr4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +14,13 @@ import io.sr4j.data.image.ImageFiles;
 import io.sr4j.nn.InputGradientGraph;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import onnx.Onnx;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -150,6 +154,52 @@ class CheckpointToolsTest {
     double pb = new ObjectMapper().readTree(b.toFile()).get("mean").get("psnr").asDouble();
     assertEquals(32.75, pa, 0.01, "the exported SRCNN still reproduces the paper");
     assertEquals(pa, pb, 1e-3, "ONNX Runtime gives the DL4J numbers");
+  }
+
+  @Test
+  void exportsAndInterpolationsCarryTheSourcesConfigAndProvenance() throws IOException {
+    Path yml = dir.resolve("prov.yml");
+    Files.writeString(yml, """
+        name: prov
+        scale: 3
+        manual_seed: 5
+        datasets:
+          train: {type: SRCNNSubImageDataset, dataroot_gt: T91, batch_size_per_gpu: 4, num_worker_per_gpu: 1}
+          val: {name: Set5, dataroot_gt: Set5}
+        network_g: {type: srcnn, scale: 3, num_in_ch: 1, kernel_sizes: [5, 1, 3], num_feat: [8, 4], padding: valid}
+        path: {experiments_root: %s}
+        train: {optim_g: {type: Adam, lr: 0.001}, total_iter: 2, pixel_opt: {type: MSELoss}}
+        val: {val_freq: 1000, save_img: false}
+        logger: {print_freq: 1, save_checkpoint_freq: 1000}
+        """.formatted(dir.resolve("runs")));
+    CliRunner.Result t = CliRunner.run("train", yml.toString());
+    assertEquals(0, t.exit(), t.err());
+    Path model = dir.resolve("runs/prov/models/net_g_final.zip");
+    byte[] config = Checkpoint.entry(model, Checkpoint.CONFIG_ENTRY).orElseThrow();
+    byte[] provenance = Checkpoint.entry(model, Checkpoint.PROVENANCE_ENTRY).orElseThrow();
+
+    Path zip = dir.resolve("exported.zip");
+    assertEquals(0, CliRunner.run("export", "-m", model.toString(), "--format", "dl4j", "-o", zip.toString()).exit());
+    assertArrayEquals(config, Checkpoint.entry(zip, Checkpoint.CONFIG_ENTRY).orElseThrow());
+    assertArrayEquals(provenance, Checkpoint.entry(zip, Checkpoint.PROVENANCE_ENTRY).orElseThrow());
+
+    Path onnx = dir.resolve("exported.onnx");
+    assertEquals(0, CliRunner.run("export", "-m", model.toString(), "--format", "onnx", "-o", onnx.toString()).exit());
+    Map<String, String> meta = new java.util.HashMap<>();
+    Onnx.ModelProto.parseFrom(Files.readAllBytes(onnx)).getMetadataPropsList()
+        .forEach(e -> meta.put(e.getKey(), e.getValue()));
+    assertEquals(new String(config, StandardCharsets.UTF_8), meta.get("sr4j.config"));
+    assertEquals(new String(provenance, StandardCharsets.UTF_8), meta.get("sr4j.provenance"));
+
+    CliRunner.Result r = CliRunner.run("interpolate", "--a", model.toString(), "--b", zip.toString(), "--alpha", "0.5",
+        "--output", dir.resolve("half.zip").toString());
+    assertEquals(0, r.exit(), r.err());
+    Path half = dir.resolve("half.zip");
+    assertTrue(Checkpoint.provenance(half).isEmpty(), "an interpolation is no run's output");
+    for (String source : List.of("a", "b")) {
+      assertArrayEquals(provenance, Checkpoint.entry(half, "sr4j/sources/" + source + "/provenance.json").orElseThrow());
+      assertArrayEquals(config, Checkpoint.entry(half, "sr4j/sources/" + source + "/config.yml").orElseThrow());
+    }
   }
 
   @Test
