@@ -162,4 +162,35 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, List.of())).getMessage()
         .contains("no such config file"));
   }
+
+  @Test
+  void sizesThatWouldBeMultipliedIntoAnAllocationAreCheckedUpFront() throws IOException {
+    assertTrue(error(VALID, "datasets.train.batch_size_per_gpu=1e9").contains(
+        "datasets.train.batch_size_per_gpu: 1000000000 is not allowed, expected an integer in [1, 65536]"));
+    String tooLarge = error(VALID.replace("type: SRCNNSubImageDataset", "gt_size: 4096"),
+        "datasets.train.batch_size_per_gpu=128");
+    assertTrue(tooLarge.contains("a batch of at most 2^28 values"), tooLarge);
+    assertTrue(error(VALID, "datasets.train.num_worker_per_gpu=100000").contains("num_worker_per_gpu"));
+  }
+
+  @Test
+  void aBinaryOrHugeFileIsNotAConfig() throws IOException {
+    Path binary = dir.resolve("binary.yml");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80});
+    String e = assertThrows(ConfigException.class, () -> ConfigLoader.load(binary, List.of())).getMessage();
+    assertEquals(binary + ": not a text file (a config is UTF-8 YAML)", e);
+    Path huge = dir.resolve("huge.yml");
+    Files.writeString(huge, "# " + "x".repeat(2 << 20));
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(huge, List.of())).getMessage();
+    assertTrue(e.startsWith(huge + ": ") && e.contains("is not a config"), e);
+  }
+
+  @Test
+  void lossSectionsKeepTheFileOrderAndNameTheirTypeWhenWrong() throws IOException {
+    TrainConfig c = ConfigLoader.load(write(VALID.replace("  pixel_opt:\n", "  zeta_opt: {type: L1Loss}\n"
+        + "  ssim_opt: {type: SSIMLoss, loss_weight: 0.1}\n  pixel_opt:\n")), List.of());
+    assertEquals(List.of("zeta_opt", "ssim_opt", "pixel_opt"), List.copyOf(c.train().losses().keySet()));
+    String e = error(VALID.replace("type: MSELoss", "type: MSELos"));
+    assertTrue(e.contains("train.pixel_opt") && e.contains("'MSELos'") && e.contains("MSELoss?"), e);
+  }
 }
