@@ -126,18 +126,38 @@ public final class ConfigLoader {
   public static <T> T bind(JsonNode tree, Class<T> type, String source) {
     checkKeys(tree, MAPPER.constructType(type), "", source);
     try {
-      T bound = MAPPER.treeToValue(tree, type);
-      if (bound instanceof TrainConfig c && tree.get("train") instanceof ObjectNode train) {
-        // Jackson collects the loss sections in a HashMap: restore the file's order (it is the order of the terms)
-        List<String> order = new ArrayList<>();
-        train.fieldNames().forEachRemaining(order::add);
-        return type.cast(c.withTrain(c.train().withLossOrder(order)));
-      }
-      return bound;
+      return MAPPER.treeToValue(type == TrainConfig.class ? lossSectionsGathered(tree) : tree, type);
     } catch (JsonProcessingException e) {
       throw explain(source, e);
     }
   }
+
+  /**
+   * A copy of a run config's tree with the {@code <name>_opt} sections of {@code train} moved, in the file's order,
+   * into {@code train.losses}, the map {@link TrainSection} binds them to. (Binding them straight from {@code train}
+   * would need an any-setter on a record's constructor, which Jackson only has since 2.18; the Spark module runs on
+   * Spark's Jackson 2.15.)
+   */
+  private static JsonNode lossSectionsGathered(JsonNode tree) {
+    if (!(tree.get("train") instanceof ObjectNode train)) {
+      return tree;
+    }
+    ObjectNode root = ((ObjectNode) tree).deepCopy();
+    ObjectNode gathered = JsonNodeFactory.instance.objectNode();
+    ObjectNode losses = gathered.putObject(LOSSES);
+    train.fields().forEachRemaining(e -> {
+      if (e.getKey().matches(TrainSection.LOSS_KEY)) {
+        losses.set(e.getKey(), e.getValue());
+      } else {
+        gathered.set(e.getKey(), e.getValue());
+      }
+    });
+    root.set("train", gathered);
+    return root;
+  }
+
+  /** Where {@link #lossSectionsGathered} puts the loss sections; never a key of a config file. */
+  private static final String LOSSES = "losses";
 
   /** A tree as YAML text (used to store the resolved config with every run and checkpoint). */
   public static String toYaml(Object config) {
@@ -273,6 +293,11 @@ public final class ConfigLoader {
     StringBuilder sb = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
+        if (r.getFrom() instanceof TrainSection || (r.getFrom() instanceof Class<?> c && c == TrainSection.class)) {
+          if (r.getFieldName().equals(LOSSES)) {
+            continue; // train.losses.pixel_opt is train.pixel_opt in the file
+          }
+        }
         if (sb.length() > 0) {
           sb.append('.');
         }

@@ -52,12 +52,6 @@ public record TrainConfig(
     }
   }
 
-  /** This config with another {@code train} section. */
-  TrainConfig withTrain(TrainSection t) {
-    return new TrainConfig(name, modelType, scale, manualSeed, numThreads, datasets, networkG, networkD, path, t, val,
-        logger);
-  }
-
   /** Adversarial training (SRGANModel or ESRGANModel). */
   public boolean isGan() {
     return !modelType.equals("SRModel");

@@ -1,7 +1,6 @@
 package io.sr4j.config;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Collections;
@@ -19,7 +18,7 @@ public record TrainSection(
     OptimizerConfig optimG, OptimizerConfig optimD, SchedulerConfig scheduler, Long totalIter, Long warmupIter,
     Double emaDecay, @JsonProperty("net_d_iters") Integer netDIters,
     @JsonProperty("net_d_init_iters") Integer netDInitIters,
-    @JsonAnySetter @JsonDeserialize(contentUsing = LossTermConfig.Reader.class)
+    @JsonDeserialize(contentUsing = LossTermConfig.Reader.class)
     @ExtraKeys(pattern = LOSS_KEY, meaning = "a loss section <name>_opt")
     Map<String, LossTermConfig> losses) {
   /** Keys of loss sections. */
@@ -45,14 +44,6 @@ public record TrainSection(
   @Override
   public Map<String, LossTermConfig> losses() {
     return losses;
-  }
-
-  /** This section with its loss sections in the order of {@code keys} (the file's order; binding loses it). */
-  TrainSection withLossOrder(java.util.List<String> keys) {
-    Map<String, LossTermConfig> ordered = new LinkedHashMap<>();
-    keys.stream().filter(losses::containsKey).forEach(k -> ordered.put(k, losses.get(k)));
-    losses.forEach(ordered::putIfAbsent);
-    return new TrainSection(optimG, optimD, scheduler, totalIter, warmupIter, emaDecay, netDIters, netDInitIters, ordered);
   }
 
   /** The adversarial term's config, or null. */
