@@ -48,21 +48,7 @@ public final class AblationRunner {
 
   public static Summary run(AblationPlan plan, Options options) {
     int threads = options.parallel() > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / options.parallel()) : 0;
-    plan.validate(threads, false);
-    if (!options.resume()) {
-      for (AblationPlan.Candidate c : plan.candidates()) {
-        if (Files.exists(plan.runDir(c))) {
-          throw new BadInputException(plan.outDir() + " already holds runs of " + plan.name() + " (" + c.runName()
-              + "); add --resume to continue it (finished candidates are kept), or remove the folder");
-        }
-      }
-    }
-    try {
-      Files.createDirectories(plan.outDir());
-      AtomicFiles.writeString(plan.outDir().resolve("spec.yml"), Files.readString(plan.specFile()));
-    } catch (IOException e) {
-      throw new BadInputException(plan.outDir() + ": cannot write (" + e.getMessage() + ")", e);
-    }
+    start(plan, threads, options.resume());
     InMemoryResultSaver saver = new InMemoryResultSaver();
     CandidateTasks tasks = new CandidateTasks(plan, threads, options.console(), options.terminal()
         && options.parallel() == 1, saver);
@@ -76,6 +62,43 @@ public final class AblationRunner {
         + (written.grid() == null ? "" : ", " + written.grid().getFileName())
         + (written.bestConfig() == null ? "" : ", " + written.bestConfig().getFileName()));
     return new Summary(plan.size(), progress.trained, progress.skipped, progress.failed, written);
+  }
+
+  /**
+   * Before the first candidate trains: every candidate's config is validated, the ablation folder must not hold runs
+   * of an earlier start unless {@code resume}, and the spec is copied into it.
+   */
+  public static void start(AblationPlan plan, int numThreads, boolean resume) {
+    plan.validate(numThreads, false);
+    if (!resume) {
+      for (AblationPlan.Candidate c : plan.candidates()) {
+        if (Files.exists(plan.runDir(c))) {
+          throw new BadInputException(plan.outDir() + " already holds runs of " + plan.name() + " (" + c.runName()
+              + "); add --resume to continue it (finished candidates are kept), or remove the folder");
+        }
+      }
+    }
+    try {
+      Files.createDirectories(plan.outDir());
+      AtomicFiles.writeString(plan.outDir().resolve("spec.yml"), Files.readString(plan.specFile()));
+    } catch (IOException e) {
+      throw new BadInputException(plan.outDir() + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** How one candidate ended: its run folder's name, state (finished, stopped, failed), reason, and whether it was
+   * already done before this call. */
+  public record Trained(String runName, String state, String reason, boolean skipped) implements java.io.Serializable {}
+
+  /**
+   * Trains candidate {@code index} of {@code plan} as {@code sr ablate} does (skipped when done, otherwise resumed from
+   * its newest checkpoint, a failure recorded in its candidate.json), outside Arbiter's local runner: for other
+   * schedulers, e.g. one Spark task per candidate.
+   */
+  public static Trained trainOne(AblationPlan plan, int index, int numThreads, RunLog.Sink console) {
+    CandidateTasks.Outcome o = new CandidateTasks(plan, numThreads, console, false, null)
+        .train(plan.candidates().get(index));
+    return new Trained(o.candidate().runName(), o.state().state(), o.state().reason(), o.skipped());
   }
 
   /**

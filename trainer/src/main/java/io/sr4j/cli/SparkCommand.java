@@ -26,11 +26,12 @@ import picocli.CommandLine.Unmatched;
     name = "spark",
     mixinStandardHelpOptions = true,
     description = {
-      "Run upscale, evaluate or prepare on an Apache Spark cluster through spark-submit",
+      "Run upscale, evaluate, prepare or ablate on an Apache Spark cluster through spark-submit",
       "(standalone, YARN, Kubernetes, or local[N] on this machine). Needs SPARK_HOME (Spark 3.5) or --spark-submit.",
       "Jobs are idempotent: a second run skips the items the first finished (OUTPUT/manifest.jsonl)."
     },
-    subcommands = {SparkCommand.Upscale.class, SparkCommand.Evaluate.class, SparkCommand.Prepare.class})
+    subcommands = {SparkCommand.Upscale.class, SparkCommand.Evaluate.class, SparkCommand.Prepare.class,
+        SparkCommand.Ablate.class})
 final class SparkCommand implements Runnable {
   static final String MAIN_CLASS = "io.sr4j.spark.SparkMain";
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
@@ -39,7 +40,7 @@ final class SparkCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a job is required: upscale, evaluate or prepare");
+    throw new ParameterException(spec.commandLine(), "a job is required: upscale, evaluate, prepare or ablate");
   }
 
   @Command(name = "upscale", mixinStandardHelpOptions = true, description = {
@@ -58,6 +59,12 @@ final class SparkCommand implements Runnable {
       "Prepare training data on Spark. Job options: --input HR_DIR --output DIR [--scale N ...] (LR images,",
       "DIV2K layout) [--sub-images --crop PX --step PX --thresh PX] (as 'sr data extract-subimages'), --partitions N."})
   static final class Prepare extends Submit {}
+
+  @Command(name = "ablate", mixinStandardHelpOptions = true, description = {
+      "Train the candidates of an ablation spec (or, with --tune, a search spec) as Spark tasks, one per candidate.",
+      "Job options: SPEC [--tune] [--resume]. The experiments folder must be on storage the driver and every",
+      "executor share (same path); the results are those of 'sr ablate' / 'sr tune'."})
+  static final class Ablate extends Submit {}
 
   /** The submission options shared by the jobs; everything else is the job's. */
   abstract static class Submit implements Callable<Integer> {

@@ -42,6 +42,16 @@ class SparkCommandTest {
   }
 
   @Test
+  void anAblationIsSubmittedWithItsSpecAndTaskCores() {
+    CliRunner.Result r = CliRunner.run("spark", "ablate", "--master", "spark://m:7077", "--print-only", "--spark-submit",
+        "spark-submit", "--app-jar", "/opt/sr4j/app.jar", "--task-cpus", "4", "/nfs/specs/lr.yml", "--resume");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("spark-submit --master spark://m:7077 --deploy-mode client --name 'sr4j ablate'"
+        + " --conf spark.task.cpus=4 --conf spark.executorEnv.OMP_NUM_THREADS=4"
+        + " --class io.sr4j.spark.SparkMain /opt/sr4j/app.jar ablate /nfs/specs/lr.yml --resume\n", r.out());
+  }
+
+  @Test
   void runsSparkSubmitAndReturnsItsExitCode() throws IOException {
     Path args = dir.resolve("args.txt");
     Path submit = dir.resolve("spark-submit");

@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sr spark",
     mixinStandardHelpOptions = true,
-    description = "Upscale, evaluate or prepare large image sets on Apache Spark (run through spark-submit).",
-    subcommands = {SparkMain.Upscale.class, SparkMain.Evaluate.class, SparkMain.Prepare.class,
+    description = "Upscale, evaluate or prepare large image sets, and train ablation candidates, on Apache Spark (run "
+        + "through spark-submit).",
+    subcommands = {SparkMain.Upscale.class, SparkMain.Evaluate.class, SparkMain.Prepare.class, SparkMain.Ablate.class,
         CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
   @Spec CommandSpec spec;
@@ -41,7 +42,7 @@ public final class SparkMain implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a job is required: upscale, evaluate or prepare");
+    throw new ParameterException(spec.commandLine(), "a job is required: upscale, evaluate, prepare or ablate");
   }
 
   public static void main(String[] args) {
@@ -232,6 +233,41 @@ public final class SparkMain implements Runnable {
             spec.commandLine().getOut()).requireNoFailures();
       }
       return 0;
+    }
+  }
+
+  @Command(
+      name = "ablate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Train the candidates of an ablation spec (sr ablate) or of a search spec (--tune, sr tune) as Spark tasks,",
+        "one task per candidate with spark.task.cpus ND4J threads, into the run folders the local command uses;",
+        "the driver then writes the same results (results.md, .csv, .json, curves.png, grid.png, report.html).",
+        "The experiments folder must be shared by the driver and every executor (same path). A retried task",
+        "resumes its candidate from its newest checkpoint; finished candidates are skipped with --resume."
+      })
+  static final class Ablate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(paramLabel = "SPEC", description = "The ablation or search spec file.")
+    String specFile;
+
+    @Option(names = "--tune", description = "SPEC is a search spec (as 'sr tune').")
+    boolean tune;
+
+    @Option(names = "--resume", description = "Continue an ablation folder that already holds runs.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+      // two attempts of one candidate would train into the same run folder
+      SparkConf conf = new SparkConf().setAppName("sr4j ablate").set("spark.speculation", "false");
+      try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+        AblateJob.Result r = AblateJob.run(sc, new AblateJob.Options(specFile,
+            tune ? io.sr4j.ablate.AblationPlan.Kind.TUNE : io.sr4j.ablate.AblationPlan.Kind.ABLATE, resume,
+            conf.getInt("spark.task.cpus", 1)), spec.commandLine().getOut());
+        return r.failed() == 0 ? 0 : 1;
+      }
     }
   }
 
