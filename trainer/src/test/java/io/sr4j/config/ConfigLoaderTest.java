@@ -132,6 +132,10 @@ class ConfigLoaderTest {
     assertTrue(missing.contains("pixel_opt") && missing.contains("(missing)"), missing);
     String loss = error(VALID, "train.pixel_opt.type=L3Loss");
     assertTrue(loss.contains("train.pixel_opt.type: 'L3Loss'") && loss.contains("L1Loss"), loss);
+    String weight = error(VALID, "train.pixel_opt.loss_weight=heavy");
+    assertTrue(weight.contains("train.pixel_opt.loss_weight: 'heavy' is not a number"), weight);
+    String gathered = error(VALID, "train.losses={}");
+    assertTrue(gathered.contains("train.losses: unknown key"), gathered);
   }
 
   @Test
