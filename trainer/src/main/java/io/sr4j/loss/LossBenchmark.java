@@ -1,5 +1,6 @@
 package io.sr4j.loss;
 
+import io.sr4j.nn.MemoryReclaim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -51,6 +52,7 @@ public final class LossBenchmark {
         long t0 = System.nanoTime();
         t.getValue().compute(sr, hr).gradient().getFloat(0); // the result is materialised
         seconds[i] = (System.nanoTime() - t0) / 1e9;
+        MemoryReclaim.afterStep(); // as the training step does: off-heap arrays of a call go before the next one
       }
       Arrays.sort(seconds);
       medians.put(t.getKey(), seconds[iterations / 2]);
