@@ -210,12 +210,25 @@ public final class AblationResults {
     return best;
   }
 
+  /** "mean ± std (n)", or "-" without a value. */
+  private static String cellText(Column col, Stat s) {
+    return s == null ? "-"
+        : col.format(s.mean()) + (s.std() == null ? "" : " ± " + col.format(s.std())) + " (" + s.n() + ")";
+  }
+
+  /** Whether {@code s} is the column's best mean at the column's precision (ties are all best). */
+  private static boolean isBest(Column col, Stat s, Double best) {
+    return s != null && best != null && col.format(s.mean()).equals(col.format(best));
+  }
+
   private static String cell(Column col, Stat s, Double best) {
-    if (s == null) {
-      return "-";
-    }
-    String text = col.format(s.mean()) + (s.std() == null ? "" : " ± " + col.format(s.std())) + " (" + s.n() + ")";
-    return best != null && col.format(s.mean()).equals(col.format(best)) ? "**" + text + "**" : text;
+    return isBest(col, s, best) ? "**" + cellText(col, s) + "**" : cellText(col, s);
+  }
+
+  /** Mean wall minutes of a variant's counted runs, or NaN when none recorded its time. */
+  private static double minutesPerRun(Row r) {
+    return r.runs().stream().filter(Run::counts).map(Run::seconds).filter(x -> x != null)
+        .mapToDouble(Double::doubleValue).average().orElse(Double.NaN) / 60;
   }
 
   /** Overrides as "key=value, ..." (rates to 4 significant digits; results.json and best.yml keep exact values). */
@@ -265,9 +278,8 @@ public final class AblationResults {
       sb.append("| ").append(i + 1).append(" | ").append(r.name()).append(" | ").append(overrides(r.overrides()))
           .append(" |");
       columns.forEach(c -> sb.append(' ').append(cell(c, r.stats().get(c.key()), bests.get(c.key()))).append(" |"));
-      List<Double> secs = r.runs().stream().filter(Run::counts).map(Run::seconds).filter(x -> x != null).toList();
-      sb.append(secs.isEmpty() ? " - |" : String.format(Locale.ROOT, " %.1f |",
-          secs.stream().mapToDouble(Double::doubleValue).average().orElse(0) / 60));
+      double minutes = minutesPerRun(r);
+      sb.append(Double.isNaN(minutes) ? " - |" : String.format(Locale.ROOT, " %.1f |", minutes));
       sb.append('\n');
     }
     List<String> notes = new ArrayList<>();
@@ -326,14 +338,12 @@ public final class AblationResults {
       row.add(ResultsTable.Cell.text(overrides(r.overrides())));
       for (Column c : columns) {
         Stat st = r.stats().get(c.key());
-        String text = cell(c, st, bests.get(c.key()));
-        ResultsTable.Cell cell = st == null ? ResultsTable.Cell.text(text)
-            : ResultsTable.Cell.number(text.replace("**", ""), st.mean());
-        row.add(text.startsWith("**") ? cell.emphasised() : cell);
+        ResultsTable.Cell cell = st == null ? ResultsTable.Cell.text(cellText(c, st))
+            : ResultsTable.Cell.number(cellText(c, st), st.mean());
+        row.add(isBest(c, st, bests.get(c.key())) ? cell.emphasised() : cell);
       }
-      List<Double> secs = r.runs().stream().filter(Run::counts).map(Run::seconds).filter(x -> x != null).toList();
-      double minutes = secs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN) / 60;
-      row.add(secs.isEmpty() ? ResultsTable.Cell.text("-")
+      double minutes = minutesPerRun(r);
+      row.add(Double.isNaN(minutes) ? ResultsTable.Cell.text("-")
           : ResultsTable.Cell.number(String.format(Locale.ROOT, "%.1f", minutes), minutes));
       long counted = r.runs().stream().filter(Run::counts).count();
       row.add(ResultsTable.Cell.number(counted + " of " + r.runs().size(), counted));

@@ -293,10 +293,8 @@ public final class ConfigLoader {
     StringBuilder sb = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
-        if (r.getFrom() instanceof TrainSection || (r.getFrom() instanceof Class<?> c && c == TrainSection.class)) {
-          if (r.getFieldName().equals(LOSSES)) {
-            continue; // train.losses.pixel_opt is train.pixel_opt in the file
-          }
+        if (r.getFieldName().equals(LOSSES) && r.getFrom() == TrainSection.class) {
+          continue; // train.losses.pixel_opt is train.pixel_opt in the file
         }
         if (sb.length() > 0) {
           sb.append('.');
