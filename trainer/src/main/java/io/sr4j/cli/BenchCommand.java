@@ -223,8 +223,9 @@ final class BenchCommand implements Runnable {
       LossBenchmark.Result r = LossBenchmark.run(shape, warmup, iters, terms);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "loss terms on float %s, %d timed calls each%n", r.shape(), r.iterations());
-      out.printf(Locale.ROOT, "%-36s %14s%n", "term", "median ms/call");
-      r.medianSeconds().forEach((k, v) -> out.printf(Locale.ROOT, "%-36s %14.2f%n", k, v * 1000));
+      out.printf(Locale.ROOT, "%-36s %14s %16s%n", "term", "median ms/call", "peak resident MB");
+      r.medianSeconds().forEach((k, v) -> out.printf(Locale.ROOT, "%-36s %14.2f %16.0f%n", k, v * 1000,
+          r.peakResidentMb().get(k)));
       if (json != null) {
         JsonOutput.write(json, r);
       }

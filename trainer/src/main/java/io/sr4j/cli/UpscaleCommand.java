@@ -6,6 +6,7 @@ import io.sr4j.infer.ImageUpscaling;
 import io.sr4j.infer.Models;
 import io.sr4j.infer.TiledUpscaler;
 import io.sr4j.infer.Upscaler;
+import io.sr4j.nn.PeakMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -106,26 +107,12 @@ final class UpscaleCommand implements Callable<Integer> {
     }
     if (stats) {
       out.printf(Locale.ROOT, "time %.1f s, peak resident memory %.0f MiB%n", (System.nanoTime() - start) / 1e9,
-          peakRssKib() / 1024.0);
+          PeakMemory.residentMb());
     }
     return 0;
   }
 
   private static ProgressBar bar(String task, int max) {
     return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).build();
-  }
-
-  /** VmHWM of this process in KiB (Linux), or -1 where /proc is not available. */
-  static long peakRssKib() throws IOException {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.isReadable(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
   }
 }

@@ -1,5 +1,6 @@
 package io.sr4j.loss;
 
+import io.sr4j.nn.MemoryReclaim;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +42,12 @@ final class ContextualAutodiff implements ContextualCore {
     if (p.distance() == Distance.COSINE) {
       feed.put(MEAN, mean.castTo(type));
     }
-    OutAndGrad r = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), List.of(PRED));
-    return new Result(r.getOutputs().get(LOSS).getDouble(0), r.getGradients().get(PRED).dup());
+    OutAndGrad r = SameDiffExecution.outputsAndGradients(sd, feed, List.of(LOSS), List.of(PRED));
+    Result result = new Result(r.getOutputs().get(LOSS).getDouble(0), r.getGradients().get(PRED).dup());
+    // the gradient session leaves its intermediate arrays (some twenty N x N: about 1.3 GB at N = 63^2) to the
+    // garbage collector; collected here, a call of the loss holds one image's and one layer's at a time
+    MemoryReclaim.afterStep();
+    return result;
   }
 
   private SameDiff define(DataType type, long[] shape) {
@@ -75,6 +80,7 @@ final class ContextualAutodiff implements ContextualCore {
     SDVariable cs = c.max(0).mean();
     SDVariable loss = sd.math().log(cs.add(p.logEps())).neg().rename(LOSS);
     sd.setLossVariables(loss);
+    SameDiffExecution.createGradientFunctionQuietly(sd);
     return sd;
   }
 }

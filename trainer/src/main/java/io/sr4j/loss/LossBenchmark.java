@@ -1,6 +1,7 @@
 package io.sr4j.loss;
 
 import io.sr4j.nn.MemoryReclaim;
+import io.sr4j.nn.PeakMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code pixel}: the same Charbonnier loss hand-written ({@link ElementwiseLoss}) and as a SameDiff graph
  * ({@link CharbonnierAutodiff}), next to the other pixel terms and the autodiff-only {@link GradientLoss}. Group
  * {@code cobi}: the CoBi loss with its defaults (VGG-19 relu1_2/relu2_2/relu3_2 with random weights + 2 x RGB 10x10
- * patches, 63^2 positions) with the hand-derived backward and with SameDiff's.
+ * patches, 63^2 positions) with the hand-derived backward and with SameDiff's. The peak resident memory is restarted
+ * before each term, so each term's figure is what the process held at most while that term ran.
  */
 public final class LossBenchmark {
   /** The groups of terms {@link #run} can time. */
@@ -23,8 +25,12 @@ public final class LossBenchmark {
 
   private LossBenchmark() {}
 
-  /** Median seconds per call of each term. */
-  public record Result(List<Long> shape, int warmup, int iterations, Map<String, Double> medianSeconds) {}
+  /**
+   * Median seconds per call of each term, and the peak resident memory of the process (MB) while each term ran (NaN
+   * where Linux /proc cannot restart the peak).
+   */
+  public record Result(List<Long> shape, int warmup, int iterations, Map<String, Double> medianSeconds,
+      Map<String, Double> peakResidentMb) {}
 
   public static Result run(long[] shape, int warmup, int iterations, List<String> groups) {
     Nd4j.getRandom().setSeed(1);
@@ -43,7 +49,10 @@ public final class LossBenchmark {
       terms.put("CoBi defaults, SameDiff autodiff", cobi("autodiff"));
     }
     Map<String, Double> medians = new LinkedHashMap<>();
+    Map<String, Double> peaks = new LinkedHashMap<>();
     for (Map.Entry<String, LossTerm> t : terms.entrySet()) {
+      MemoryReclaim.afterStep();
+      boolean peakRestarted = PeakMemory.resetPeak();
       for (int i = 0; i < warmup; i++) {
         t.getValue().compute(sr, hr);
       }
@@ -56,12 +65,13 @@ public final class LossBenchmark {
       }
       Arrays.sort(seconds);
       medians.put(t.getKey(), seconds[iterations / 2]);
+      peaks.put(t.getKey(), peakRestarted ? PeakMemory.residentMb() : Double.NaN);
     }
     List<Long> s = new ArrayList<>();
     for (long d : shape) {
       s.add(d);
     }
-    return new Result(s, warmup, iterations, medians);
+    return new Result(s, warmup, iterations, medians, peaks);
   }
 
   /** CoBi with its defaults on random VGG-19 features, with the given backward route. */

@@ -1,7 +1,5 @@
 package io.sr4j.loss;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,23 +53,9 @@ public abstract class SameDiffLossTerm implements LossTerm {
       SDVariable hr = sd.placeHolder(HR, type, shape);
       SDVariable loss = define(sd, sr, hr).rename(LOSS);
       sd.setLossVariables(loss);
-      createGradientFunctionQuietly(sd);
+      SameDiffExecution.createGradientFunctionQuietly(sd);
       return sd;
     });
-  }
-
-  /**
-   * Builds the reverse-mode graph now. ND4J M2.1 prints a line to standard output for every op it differentiates
-   * while doing so ("Added differentiated op ..."); the output of the command line is ours, so it is muted here.
-   */
-  private static synchronized void createGradientFunctionQuietly(SameDiff sd) {
-    PrintStream out = System.out;
-    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-    try {
-      sd.createGradFunction();
-    } finally {
-      System.setOut(out);
-    }
   }
 
   @Override
@@ -82,7 +66,8 @@ public abstract class SameDiffLossTerm implements LossTerm {
     }
     SameDiff sd = graph(sr.dataType(), sr.shape());
     sd.getVariable(SR).setArray(sr);
-    OutAndGrad r = sd.calculateGradientsAndOutputs(Map.of(HR, hr.castTo(sr.dataType())), List.of(LOSS), List.of(SR));
+    OutAndGrad r = SameDiffExecution.outputsAndGradients(sd, Map.of(HR, hr.castTo(sr.dataType())), List.of(LOSS),
+        List.of(SR));
     double value = r.getOutputs().get(LOSS).getDouble(0);
     INDArray grad = r.getGradients().get(SR).dup();
     return new LossResult(value, grad).scaled(weight);

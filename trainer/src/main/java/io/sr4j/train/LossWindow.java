@@ -1,6 +1,7 @@
 package io.sr4j.train;
 
 import io.sr4j.config.TrainConfig;
+import io.sr4j.nn.PeakMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package io.sr4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sr4j.data.AtomicFiles;
+import io.sr4j.nn.PeakMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
