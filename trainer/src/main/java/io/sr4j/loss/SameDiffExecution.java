@@ -11,11 +11,12 @@ import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runs the SameDiff graphs of the autodiff loss routes with bounded memory. ND4J M2.1's default session memory
- * manager keeps released intermediate arrays in a cache of up to a quarter of ND4J's memory limit per graph and
- * thread (4 GB with the launcher's limits): the CoBi loss's autodiff route, with one graph per feature width, held
- * 16 GB at its peak. Here each intermediate array is returned as soon as the graph no longer needs it or, where
- * the session leaves that to the garbage collector, is unreachable once the call returns.
+ * Runs the SameDiff graphs of the autodiff loss routes with bounded memory. In ND4J M2.1 a graph's session (one per
+ * graph and thread) keeps every intermediate array of its last call reachable until its next call, and puts the
+ * arrays it releases into a cache of up to a quarter of ND4J's memory limit (4 GB with the launcher's limits): the
+ * CoBi loss's autodiff route, with one graph per feature width, held 16 GB at its peak. Here each call has a session
+ * of its own that frees what it releases at once and is dropped when the call returns, so the rest of its
+ * intermediate arrays are unreachable from then on.
  */
 final class SameDiffExecution {
   private SameDiffExecution() {}
