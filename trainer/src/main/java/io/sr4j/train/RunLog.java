@@ -1,8 +1,8 @@
 package io.sr4j.train;
 
 import io.sr4j.data.BadInputException;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +25,20 @@ public final class RunLog implements AutoCloseable {
   }
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private final PrintWriter file;
+  private final Path logFile;
+  private final BufferedWriter file;
   private final Sink console;
   private final boolean terminal;
   private String lastLine = "";
 
   public RunLog(Path logFile, Sink console, boolean terminal) {
+    this.logFile = logFile;
     try {
       Files.createDirectories(logFile.getParent());
-      this.file = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND), true);
+      this.file = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new BadInputException(logFile + ": cannot write the run's log (" + e.getMessage() + ")", e);
+      throw failure(e);
     }
     this.console = console;
     this.terminal = terminal;
@@ -49,15 +51,29 @@ public final class RunLog implements AutoCloseable {
 
   /** Writes a line to train.log (time-stamped) and to the console. */
   public synchronized void line(String text) {
-    file.println(LocalDateTime.now().format(TIME) + " " + text);
+    write(text);
     console.println(text);
     lastLine = text;
   }
 
   /** A line for train.log only (a warning also goes to the console through {@link #line}). */
   synchronized void fileOnly(String text) {
-    file.println(LocalDateTime.now().format(TIME) + " " + text);
+    write(text);
     lastLine = text;
+  }
+
+  /** Appends a time-stamped line and flushes it; a failed write (a full disk) stops the run naming the file. */
+  private void write(String text) {
+    try {
+      file.write(LocalDateTime.now().format(TIME) + " " + text + System.lineSeparator());
+      file.flush();
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  private BadInputException failure(IOException e) {
+    return new BadInputException(logFile + ": cannot write the run's log (" + e.getMessage() + ")", e);
   }
 
   /** The last line logged. */
@@ -106,12 +122,12 @@ public final class RunLog implements AutoCloseable {
     return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
-  PrintWriter writer() {
-    return file;
-  }
-
   @Override
   public void close() {
-    file.close();
+    try {
+      file.close();
+    } catch (IOException e) {
+      throw failure(e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sr4j.ckpt.Checkpoint;
 import io.sr4j.ckpt.Provenance;
@@ -65,6 +66,20 @@ class CheckpointIntegrityTest {
       f.seek(position);
       f.write(b ^ 0x5a);
     }
+  }
+
+  @Test
+  void aFullDiskStopsTheRunWithAnErrorNamingTheFile() throws IOException {
+    Path devFull = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full to stand for a full disk");
+    Path runs = dir.resolve("runs");
+    Path log = runs.resolve("full").resolve("train.log");
+    Files.createDirectories(log.getParent());
+    Files.createSymbolicLink(log, devFull); // every write to the run's log fails with "No space left on device"
+    Path yml = yml("full", runs.toString());
+    BadInputException e = assertThrows(BadInputException.class, () -> train(yml, List.of(), null, new ArrayList<>()));
+    assertTrue(e.getMessage().startsWith(log + ": cannot write the run's log (No space left on device"),
+        e.getMessage());
   }
 
   @Test
