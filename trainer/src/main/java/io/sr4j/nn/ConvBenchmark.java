@@ -126,7 +126,7 @@ public final class ConvBenchmark {
 
     DnnlConvolution.Kernels k = DnnlConvolution.kernels(new DnnlConvolution.ConvShape(c.n(), c.inC(), c.h(),
         c.w(), c.outC(), c.outH(), c.outW(), c.kernel(), c.kernel(), c.stride(), c.stride(), c.pad(), c.pad(),
-        c.bias()));
+        c.bias(), Double.NaN));
     DnnlConvolution.Weights weights = new DnnlConvolution.Weights();
     k.forward(x, w, b, z, weights);
     double fwd = medianMs(() -> k.forward(x, w, b, z, weights), warmup, timed);

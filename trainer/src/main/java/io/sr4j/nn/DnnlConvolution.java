@@ -15,10 +15,14 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
@@ -34,7 +38,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Every primitive (forward, backward-data, backward-weights) uses the direct algorithm with the memory layouts
  * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over plain
- * NCHW / OIHW arrays; each primitive argument whose preferred layout differs is reordered into, or out of, a buffer
+ * NCHW / OIHW arrays; a (leaky) ReLU after the convolution can run inside the forward primitive (a post-op on the
+ * blocked output, before it is reordered), its backward then being one elementwise primitive on the layer's output.
+ * Each primitive argument whose preferred layout differs is reordered into, or out of, a buffer
  * of the calling thread that is reused by every call and every shape, and only grows (a new buffer of a few MB per
  * call costs more in page faults than the reorder itself): six buffers per thread, each the size of the largest
  * activation it has held. Reordered weights live in a {@link Weights} cache per layer,
@@ -92,10 +98,15 @@ final class DnnlConvolution {
 
   /**
    * A convolution shape: input [n, inC, inH, inW] (after any edge padding), weights [outC, inC, kH, kW], output
-   * [n, outC, outH, outW], zero padding (padH, padW) on each side.
+   * [n, outC, outH, outW], zero padding (padH, padW) on each side; {@code reluSlope}: the negative-side slope of a
+   * (leaky) ReLU fused into the forward pass ({@code out = z > 0 ? z : reluSlope * z}), NaN for none.
    */
   record ConvShape(long n, long inC, long inH, long inW, long outC, long outH, long outW, int kH, int kW,
-      int strideH, int strideW, int padH, int padW, boolean bias) {
+      int strideH, int strideW, int padH, int padW, boolean bias, double reluSlope) {
+
+    boolean fusedRelu() {
+      return !Double.isNaN(reluSlope);
+    }
 
     long[] src() {
       return new long[] {n, inC, inH, inW};
@@ -336,6 +347,7 @@ final class DnnlConvolution {
     private final memory fwdBias;
     private final IntMemoryMap fwdArgs = new IntMemoryMap();
     private Backward backward;
+    private ReluBackward reluBackward;
 
     private Kernels(ConvShape s) {
       this.shape = s;
@@ -343,7 +355,13 @@ final class DnnlConvolution {
       convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_training,
           algorithm.convolution_direct, any(s.src()), any(s.weights()), bias, any(s.dst()), s.strides(), s.padL(),
           s.padR());
-      this.forwardPd = new convolution_forward.primitive_desc(d, Native.ENGINE);
+      primitive_attr attributes = new primitive_attr();
+      if (s.fusedRelu()) {
+        post_ops relu = new post_ops();
+        relu.append_eltwise(1f, algorithm.eltwise_relu, (float) s.reluSlope(), 0f);
+        attributes.set_post_ops(relu);
+      }
+      this.forwardPd = new convolution_forward.primitive_desc(d, attributes, Native.ENGINE);
       this.forward = new convolution_forward(forwardPd);
       this.fwdSrc = new Operand(plain(s.src(), memory.format_tag.nchw), forwardPd.src_desc(), Role.SRC);
       this.fwdDst = new Operand(plain(s.dst(), memory.format_tag.nchw), forwardPd.dst_desc(), Role.DST);
@@ -367,7 +385,10 @@ final class DnnlConvolution {
           + ", bwd-weights " + b.weightsPd.impl_info_str().getString();
     }
 
-    /** z = conv(x, w) + b. x [n, inC, inH, inW], w [outC, inC, kH, kW], b [outC] or null, z [n, outC, outH, outW]. */
+    /**
+     * z = conv(x, w) + b, then the fused (leaky) ReLU if the shape has one. x [n, inC, inH, inW], w [outC, inC, kH,
+     * kW], b [outC] or null, z [n, outC, outH, outW].
+     */
     synchronized void forward(INDArray x, INDArray w, INDArray b, INDArray z, Weights weights) {
       stream s = Native.STREAM.get();
       fwdSrc.load(x, s);
@@ -412,11 +433,56 @@ final class DnnlConvolution {
       }
     }
 
+    /**
+     * dL/dz of the fused (leaky) ReLU into {@code dz}: {@code dOut * (out > 0 ? 1 : reluSlope)}, from the forward
+     * output {@code out} (its sign is z's). All three [n, outC, outH, outW], dense row-major.
+     */
+    synchronized void reluBackward(INDArray dOut, INDArray out, INDArray dz) {
+      if (!shape.fusedRelu()) {
+        throw new IllegalStateException("no ReLU is fused into " + shape);
+      }
+      if (reluBackward == null) {
+        reluBackward = new ReluBackward(shape);
+      }
+      reluBackward.run(dOut, out, dz);
+    }
+
     private Backward backward() {
       if (backward == null) {
         backward = new Backward(shape, forwardPd);
       }
       return backward;
+    }
+  }
+
+  /** The backward pass of a fused (leaky) ReLU, on plain NCHW arrays: oneDNN's ReLU backward from the output. */
+  private static final class ReluBackward {
+    private final eltwise_backward primitive;
+    private final memory dst;
+    private final memory diffDst;
+    private final memory diffSrc;
+    private final IntMemoryMap args = new IntMemoryMap();
+
+    ReluBackward(ConvShape s) {
+      memory.desc plainDst = plain(s.dst(), memory.format_tag.nchw);
+      float slope = (float) s.reluSlope();
+      eltwise_forward.primitive_desc hint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
+          prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, plainDst, slope, 0f), Native.ENGINE);
+      primitive = new eltwise_backward(new eltwise_backward.primitive_desc(new eltwise_backward.desc(
+          algorithm.eltwise_relu_use_dst_for_bwd, plainDst, plainDst, slope, 0f), Native.ENGINE, hint));
+      dst = new memory(plainDst, Native.ENGINE, new Pointer());
+      diffDst = new memory(plainDst, Native.ENGINE, new Pointer());
+      diffSrc = new memory(plainDst, Native.ENGINE, new Pointer());
+      args.put(DNNL_ARG_DST, dst);
+      args.put(DNNL_ARG_DIFF_DST, diffDst);
+      args.put(DNNL_ARG_DIFF_SRC, diffSrc);
+    }
+
+    void run(INDArray dOut, INDArray out, INDArray dz) {
+      dst.set_data_handle(pointer(out));
+      diffDst.set_data_handle(pointer(dOut));
+      diffSrc.set_data_handle(pointer(dz));
+      primitive.execute(Native.STREAM.get(), args);
     }
   }
 

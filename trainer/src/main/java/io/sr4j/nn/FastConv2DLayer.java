@@ -32,10 +32,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (in the ACTIVATIONS workspace, which lives until backprop) so that backprop does not run the convolution again. It
  * is dropped when a new input is set or the layer is cleared; if it is missing, backprop recomputes it.
  *
- * <p>ReLU and LeakyReLU (piecewise linear through 0) are computed as {@code out = z * slope(z)} with
+ * <p>ReLU and LeakyReLU (piecewise linear through 0) on the oneDNN path run inside the convolution's forward
+ * primitive, and {@code dL/dz = dL/dOut * (out > 0 ? 1 : alpha)} is computed from the kept output (which has z's
+ * sign) by one oneDNN primitive. On the libnd4j path they are computed as {@code out = z * slope(z)} with
  * {@code slope = z > 0 ? 1 : alpha}, and {@code dL/dz = dL/dOut * slope}: in ND4J M2.1 this is several times faster
- * than the activations' own ops, which dominate the cost of a small convolution otherwise. Other activations use
- * their {@code IActivation} implementation on the kept pre-activation.
+ * than the activations' own ops. Both give the same values. Other activations use their {@code IActivation}
+ * implementation on the kept pre-activation.
  */
 public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterGradientSwitch {
 
@@ -43,8 +45,9 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
   private static final int WEIGHTS_OIHW = 1;
 
   /**
-   * From the last training-mode forward pass, [N, nOut, outH, outW]: the slope dOut/dz for (leaky) ReLU, the
-   * pre-activation z for other non-identity activations; null otherwise.
+   * From the last training-mode forward pass, [N, nOut, outH, outW]: the output for a (leaky) ReLU fused into the
+   * oneDNN convolution, the slope dOut/dz for other (leaky) ReLUs, the pre-activation z for other non-identity
+   * activations; null otherwise.
    */
   private INDArray backpropCache;
 
@@ -102,6 +105,12 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     INDArray z = convolve(convInput(ArrayType.FF_WORKING_MEM, workspaceMgr), ArrayType.ACTIVATIONS, workspaceMgr);
     IActivation activation = layerConf().getActivationFn();
     backpropCache = null;
+    if (!Double.isNaN(fusedReluSlope())) {
+      if (training) {
+        backpropCache = z; // the output
+      }
+      return z;
+    }
     if (activation instanceof ActivationIdentity) {
       return z;
     }
@@ -138,6 +147,14 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     return Double.NaN;
   }
 
+  /**
+   * The negative-side slope of this layer's (leaky) ReLU if it runs inside the oneDNN convolution (float on the CPU
+   * backend), else NaN.
+   */
+  private double fusedReluSlope() {
+    return DnnlConvolution.enabledFor(dataType) ? reluNegativeSlope(layerConf().getActivationFn()) : Double.NaN;
+  }
+
   /** {@code z > 0 ? 1 : negativeSlope}, same shape as z, allocated as {@code type}. */
   private INDArray slope(INDArray z, double negativeSlope, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
     INDArray slope = workspaceMgr.createUninitialized(type, dataType, z.shape(), 'c');
@@ -152,7 +169,13 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     IActivation activation = c.getActivationFn();
     INDArray x = convInput(ArrayType.BP_WORKING_MEM, workspaceMgr); // [N, nIn, H(+2p), W(+2p)]
     INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
-    if (!(activation instanceof ActivationIdentity)) {
+    if (!Double.isNaN(fusedReluSlope())) {
+      INDArray out = backpropCache != null ? backpropCache : convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
+      backpropCache = null;
+      INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, out.shape(), 'c');
+      DnnlConvolution.kernels(shape(x)).reluBackward(contiguous(delta), out, dz);
+      delta = dz;
+    } else if (!(activation instanceof ActivationIdentity)) {
       double negativeSlope = reluNegativeSlope(activation);
       INDArray cache = backpropCache;
       backpropCache = null; // overwritten below
@@ -237,7 +260,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
         && (delta.size(3) - 1) * a[3] - 2L * a[5] + a[1] == x.size(3);
   }
 
-  /** The oneDNN shape of convolving {@code x} (from {@link #convInput}). */
+  /** The oneDNN shape of convolving {@code x} (from {@link #convInput}), with this layer's fused ReLU if any. */
   private DnnlConvolution.ConvShape shape(INDArray x) {
     FastConv2D c = layerConf();
     int[] out = c.outputSize(input.size(2), input.size(3));
@@ -245,7 +268,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     int[] s = c.getStride();
     int[] args = convArgs();
     return new DnnlConvolution.ConvShape(x.size(0), x.size(1), x.size(2), x.size(3), c.getNOut(), out[0], out[1],
-        k[0], k[1], s[0], s[1], args[4], args[5], hasBias());
+        k[0], k[1], s[0], s[1], args[4], args[5], hasBias(), fusedReluSlope());
   }
 
   /** {@code a} itself if it is c-contiguous, else a c-order copy. */
@@ -296,7 +319,10 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     return gradient;
   }
 
-  /** Convolution plus bias of {@code x} (from {@link #convInput}): [N, nOut, outH, outW], as {@code outType}. */
+  /**
+   * Convolution plus bias of {@code x} (from {@link #convInput}), activated if the activation is fused
+   * ({@link #fusedReluSlope}): [N, nOut, outH, outW], as {@code outType}.
+   */
   private INDArray convolve(INDArray x, ArrayType outType, LayerWorkspaceMgr workspaceMgr) {
     int[] out = layerConf().outputSize(input.size(2), input.size(3));
     INDArray z = workspaceMgr.createUninitialized(outType, dataType,

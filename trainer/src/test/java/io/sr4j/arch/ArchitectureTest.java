@@ -10,13 +10,18 @@ import io.sr4j.data.BadInputException;
 import io.sr4j.nn.InputGradientGraph;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 class ArchitectureTest {
   private static ComputationGraph build(String arch, Map<String, Object> options) {
@@ -79,25 +84,89 @@ class ArchitectureTest {
     assertArrayEquals(new long[] {1, 256, 4, 3}, out[1].shape());
   }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(delimiter = ';', value = {
-    "srcnn; {padding: valid, kernel_sizes: [5, 1, 3], num_feat: [4, 3]}; 1; 11; 9",
-    "srcnn; {padding: replicate, kernel_sizes: [3, 3, 3], num_feat: [3, 2]}; 1; 6; 5",
-    "srresnet; {num_feat: 4, num_block: 1, scale: 2}; 3; 5; 4",
-    "srresnet; {num_feat: 4, num_block: 1, scale: 3, style: msrresnet}; 3; 4; 3",
-    "rrdbnet; {num_feat: 4, num_grow_ch: 2, num_block: 1, scale: 2}; 3; 4; 5",
-    "rrdbnet; {num_feat: 4, num_grow_ch: 2, num_block: 1, scale: 2, batch_norm: true}; 3; 4; 3",
-    "srgan_d; {num_feat: 2, input_size: 16}; 3; 16; 16",
-    "vgg19; {layers: [conv1_2, conv2_1], before_activation: true}; 3; 6; 4",
-  })
-  void finiteDifferencesAgreeWithBackprop(String arch, String yamlOptions, long c, long h, long w) throws Exception {
+  /** Small instances of every architecture: name, options (YAML), input channels, height, width. */
+  static Stream<Arguments> smallInstances() {
+    return Stream.of(
+        Arguments.of("srcnn", "{padding: valid, kernel_sizes: [5, 1, 3], num_feat: [4, 3]}", 1, 11, 9),
+        Arguments.of("srcnn", "{padding: replicate, kernel_sizes: [3, 3, 3], num_feat: [3, 2]}", 1, 6, 5),
+        Arguments.of("srresnet", "{num_feat: 4, num_block: 1, scale: 2}", 3, 5, 4),
+        Arguments.of("srresnet", "{num_feat: 4, num_block: 1, scale: 3, style: msrresnet}", 3, 4, 3),
+        Arguments.of("rrdbnet", "{num_feat: 4, num_grow_ch: 2, num_block: 1, scale: 2}", 3, 4, 5),
+        Arguments.of("rrdbnet", "{num_feat: 4, num_grow_ch: 2, num_block: 1, scale: 2, batch_norm: true}", 3, 4, 3),
+        Arguments.of("srgan_d", "{num_feat: 2, input_size: 16}", 3, 16, 16),
+        Arguments.of("vgg19", "{layers: [conv1_2, conv2_1], before_activation: true}", 3, 6, 4));
+  }
+
+  private static InputGradientGraph doubleGraph(String arch, String yamlOptions) throws Exception {
     @SuppressWarnings("unchecked")
     Map<String, Object> options = io.sr4j.config.ConfigLoader.mapper().readValue(yamlOptions, Map.class);
-    InputGradientGraph g = GraphGradients.doubleGraph(Architectures.get(arch).configuration(options, arch));
+    return GraphGradients.doubleGraph(Architectures.get(arch).configuration(options, arch));
+  }
+
+  private static boolean isGenerator(String arch) {
+    return !arch.equals("srgan_d") && !arch.equals("vgg19");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("smallInstances")
+  void finiteDifferencesAgreeWithBackprop(String arch, String yamlOptions, long c, long h, long w) throws Exception {
+    InputGradientGraph g = doubleGraph(arch, yamlOptions);
     Nd4j.getRandom().setSeed(7);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 2, c, h, w);
-    boolean generator = !arch.equals("srgan_d") && !arch.equals("vgg19");
+    boolean generator = isGenerator(arch);
     assertEquals(generator ? 20 : 40, GraphGradients.check(g, x, 20, 11, !generator));
+  }
+
+  /**
+   * The whole graph in float (oneDNN convolutions with their fused ReLUs, on the CPU backend) against the same
+   * parameters in double (libnd4j, checked against finite differences above): outputs in training and inference
+   * mode, every parameter gradient and the input gradient, relative to the largest magnitude of each array.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("smallInstances")
+  void floatGraphAgreesWithTheDoubleGraph(String arch, String yamlOptions, long c, long h, long w)
+      throws Exception {
+    InputGradientGraph reference = doubleGraph(arch, yamlOptions);
+    reference.paramTable().forEach((key, p) -> {
+      if (key.endsWith("_var")) {
+        p.assign(Transforms.abs(p).addi(0.5)); // BatchNorm's running variances, used in inference mode
+      }
+    });
+    ComputationGraphConfiguration floatConf = reference.getConfiguration().clone();
+    floatConf.setDataType(DataType.FLOAT);
+    InputGradientGraph fast = InputGradientGraph.create(floatConf);
+    fast.params().assign(reference.params().castTo(DataType.FLOAT));
+    Nd4j.getRandom().setSeed(7);
+    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, c, h, w);
+    INDArray[] expectedOut = reference.forwardTrain(x);
+    INDArray[] dLdOut = new INDArray[expectedOut.length];
+    for (int i = 0; i < dLdOut.length; i++) {
+      expectedOut[i] = expectedOut[i].dup();
+      dLdOut[i] = Nd4j.rand(DataType.DOUBLE, expectedOut[i].shape()).subi(0.5);
+    }
+    InputGradientGraph.Gradients expected = reference.backpropWithInputGradients(dLdOut);
+    INDArray expectedParams = expected.parameters().gradient().dup();
+    INDArray[] actualOut = fast.forwardTrain(x.castTo(DataType.FLOAT));
+    for (int i = 0; i < dLdOut.length; i++) {
+      assertRelativeClose(expectedOut[i], actualOut[i].dup(), "training output " + i);
+      dLdOut[i] = dLdOut[i].castTo(DataType.FLOAT);
+    }
+    InputGradientGraph.Gradients actual = fast.backpropWithInputGradients(dLdOut);
+    assertRelativeClose(expectedParams, actual.parameters().gradient(), "parameter gradients");
+    if (!isGenerator(arch)) {
+      assertRelativeClose(expected.inputs()[0], actual.inputs()[0], "dL/dInput");
+    }
+    INDArray[] inference = fast.output(false, x.castTo(DataType.FLOAT));
+    INDArray[] expectedInference = reference.output(false, x);
+    for (int i = 0; i < inference.length; i++) {
+      assertRelativeClose(expectedInference[i], inference[i], "inference output " + i);
+    }
+  }
+
+  private static void assertRelativeClose(INDArray expected, INDArray actual, String what) {
+    double scale = Math.max(1e-12, expected.amaxNumber().doubleValue());
+    double error = expected.sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+    assertTrue(error <= 1e-4 * scale, what + ": max error " + error + " vs largest magnitude " + scale);
   }
 
   @Test
