@@ -20,9 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Runtime layer of {@link BatchNorm}: y = gamma * (x - mean) / sqrt(var + eps) + beta per channel of an NCHW input,
- * with libnd4j's {@code batchnorm} op forward (oneDNN on the CPU backend) and the closed-form backward in a few
- * whole-array ops. Training mode normalises with the batch's mean and biased variance over N, H and W; inference mode with the
+ * Runtime layer of {@link BatchNorm}: y = gamma * (x - mean) / sqrt(var + eps) + beta per channel of an NCHW input.
+ * Float layers on the CPU backend run on oneDNN's batch normalisation primitives ({@link DnnlBatchNorm}: statistics,
+ * output and the backward pass in one primitive each); otherwise libnd4j's {@code batchnorm} op forward and the
+ * closed-form backward in a few whole-array ops. Training mode normalises with the batch's mean and biased variance over N, H and W; inference mode with the
  * running statistics.
  *
  * <p>The running statistics follow DL4J's scheme: their "gradients" are {@code (1 - decay) * (running - batch)},
@@ -58,6 +59,9 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
     assertInputSet(false);
     INDArray x = nchwInput();
     long channels = x.size(1);
+    if (DnnlConvolution.enabledFor(dataType)) {
+      return dnnlForward(x, training, workspaceMgr);
+    }
     INDArray mean;
     INDArray var;
     if (training) {
@@ -83,6 +87,30 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
     return out;
   }
 
+  private INDArray dnnlForward(INDArray x, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    long channels = x.size(1);
+    INDArray gamma = param(BatchNormalizationParamInitializer.GAMMA, channels);
+    INDArray beta = param(BatchNormalizationParamInitializer.BETA, channels);
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+    DnnlBatchNorm.Kernels k = DnnlBatchNorm.kernels(dnnlShape(x));
+    if (training) {
+      // kept for backprop, so they must outlive the forward pass's working memory
+      batchMean = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, channels);
+      batchVar = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, channels);
+      k.forwardTraining(x, gamma, beta, out, batchMean, batchVar);
+    } else {
+      batchMean = null;
+      batchVar = null;
+      k.forwardInference(x, gamma, beta, param(BatchNormalizationParamInitializer.GLOBAL_MEAN, channels),
+          param(BatchNormalizationParamInitializer.GLOBAL_VAR, channels), out);
+    }
+    return out;
+  }
+
+  private DnnlBatchNorm.Shape dnnlShape(INDArray x) {
+    return new DnnlBatchNorm.Shape(x.size(0), x.size(1), x.size(2), x.size(3), (float) layerConf().getEps());
+  }
+
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
@@ -100,6 +128,16 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
     // dL/dx = gamma * stdInv * (g - dL/dbeta / M - xHat * dL/dgamma / M) = a * g + b * xHat + c.
     // (libnd4j's batchnorm_bp is not used: its dL/dx is off by ~1e-6 relative even in double.)
     INDArray gamma = param(BatchNormalizationParamInitializer.GAMMA, channels);
+    if (DnnlConvolution.enabledFor(dataType)) {
+      INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+      DnnlBatchNorm.kernels(dnnlShape(x)).backward(x, batchMean, batchVar, gamma,
+          param(BatchNormalizationParamInitializer.BETA, channels), gradOut, gradIn,
+          parameterGradients ? gradientViews.get(BatchNormalizationParamInitializer.GAMMA).reshape(channels)
+              : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, channels),
+          parameterGradients ? gradientViews.get(BatchNormalizationParamInitializer.BETA).reshape(channels)
+              : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, channels));
+      return new Pair<>(runningStatisticsGradient(), gradIn);
+    }
     INDArray xHat = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
     Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x, batchMean, batchVar).addOutputs(xHat)
         .addIntegerArguments(0, 0, 1).addFloatingPointArguments(layerConf().getEps()).build());
@@ -119,6 +157,15 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
       gradientViews.get(BatchNormalizationParamInitializer.BETA).reshape(channels).assign(gradBeta);
     }
 
+    return new Pair<>(runningStatisticsGradient(), gradIn);
+  }
+
+  /**
+   * The gradient of the last backward pass (gamma and beta already in their gradient views) with the running
+   * statistics' "gradients"; empty while parameter gradients are off. Clears the batch statistics.
+   */
+  private Gradient runningStatisticsGradient() {
+    long channels = batchMean.length();
     Gradient gradient = new DefaultGradient();
     if (parameterGradients) {
       double rate = 1 - layerConf().getDecay();
@@ -137,7 +184,7 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
     }
     batchMean = null;
     batchVar = null;
-    return new Pair<>(gradient, gradIn);
+    return gradient;
   }
 
   /** Parameter {@code key} as a [channels] view. */

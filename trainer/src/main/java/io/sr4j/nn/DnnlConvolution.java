@@ -15,8 +15,6 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.eltwise_backward;
-import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
@@ -216,7 +214,7 @@ final class DnnlConvolution {
   }
 
   /** Address of the first element of {@code a} (float, dense row-major) as a JavaCPP pointer. */
-  private static Pointer pointer(INDArray a) {
+  static Pointer pointer(INDArray a) {
     if (!isDenseRowMajor(a)) {
       throw new IllegalArgumentException("oneDNN convolution needs dense row-major arrays, got shape "
           + java.util.Arrays.toString(a.shape()) + " strides " + java.util.Arrays.toString(a.stride()));
@@ -224,7 +222,7 @@ final class DnnlConvolution {
     return new PagedPointer(a.data().addressPointer().address());
   }
 
-  private static memory.desc plain(long[] dims, memory.format_tag tag) {
+  static memory.desc plain(long[] dims, memory.format_tag tag) {
     return new memory.desc(dims, memory.data_type.f32, tag);
   }
 
@@ -331,7 +329,7 @@ final class DnnlConvolution {
   }
 
   /** The CPU engine and a stream per thread; loads the native library on first use only. */
-  private static final class Native {
+  static final class Native {
     static final engine ENGINE = new engine(engine.kind.cpu, 0);
     static final ThreadLocal<stream> STREAM = ThreadLocal.withInitial(() -> new stream(ENGINE));
   }
@@ -347,7 +345,6 @@ final class DnnlConvolution {
     private final memory fwdBias;
     private final IntMemoryMap fwdArgs = new IntMemoryMap();
     private Backward backward;
-    private ReluBackward reluBackward;
 
     private Kernels(ConvShape s) {
       this.shape = s;
@@ -441,10 +438,7 @@ final class DnnlConvolution {
       if (!shape.fusedRelu()) {
         throw new IllegalStateException("no ReLU is fused into " + shape);
       }
-      if (reluBackward == null) {
-        reluBackward = new ReluBackward(shape);
-      }
-      reluBackward.run(dOut, out, dz);
+      DnnlRelu.backwardFromOutput(shape.reluSlope(), dOut, out, dz);
     }
 
     private Backward backward() {
@@ -452,37 +446,6 @@ final class DnnlConvolution {
         backward = new Backward(shape, forwardPd);
       }
       return backward;
-    }
-  }
-
-  /** The backward pass of a fused (leaky) ReLU, on plain NCHW arrays: oneDNN's ReLU backward from the output. */
-  private static final class ReluBackward {
-    private final eltwise_backward primitive;
-    private final memory dst;
-    private final memory diffDst;
-    private final memory diffSrc;
-    private final IntMemoryMap args = new IntMemoryMap();
-
-    ReluBackward(ConvShape s) {
-      memory.desc plainDst = plain(s.dst(), memory.format_tag.nchw);
-      float slope = (float) s.reluSlope();
-      eltwise_forward.primitive_desc hint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
-          prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, plainDst, slope, 0f), Native.ENGINE);
-      primitive = new eltwise_backward(new eltwise_backward.primitive_desc(new eltwise_backward.desc(
-          algorithm.eltwise_relu_use_dst_for_bwd, plainDst, plainDst, slope, 0f), Native.ENGINE, hint));
-      dst = new memory(plainDst, Native.ENGINE, new Pointer());
-      diffDst = new memory(plainDst, Native.ENGINE, new Pointer());
-      diffSrc = new memory(plainDst, Native.ENGINE, new Pointer());
-      args.put(DNNL_ARG_DST, dst);
-      args.put(DNNL_ARG_DIFF_DST, diffDst);
-      args.put(DNNL_ARG_DIFF_SRC, diffSrc);
-    }
-
-    void run(INDArray dOut, INDArray out, INDArray dz) {
-      dst.set_data_handle(pointer(out));
-      diffDst.set_data_handle(pointer(dOut));
-      diffSrc.set_data_handle(pointer(dz));
-      primitive.execute(Native.STREAM.get(), args);
     }
   }
 

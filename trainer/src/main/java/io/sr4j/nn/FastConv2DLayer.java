@@ -133,7 +133,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
    * Negative-side slope if {@code activation} is a ReLU or LeakyReLU through the origin (no threshold or cap),
    * else NaN.
    */
-  private static double reluNegativeSlope(IActivation activation) {
+  static double reluNegativeSlope(IActivation activation) {
     if (activation instanceof ActivationLReLU) {
       return ((ActivationLReLU) activation).getAlpha();
     }
