@@ -19,6 +19,11 @@ import java.util.List;
  * any collector here, a fifth of an SRCNN step). When the young generation is small (the {@code sr} launcher sets
  * {@code -Xmn16m}; at most {@link #MAX_YOUNG_BYTES}), {@link #afterStep} forces a young collection by allocating
  * short-lived blocks until one happens (2-4 ms); otherwise it calls {@code System.gc()}.
+ *
+ * <p>Arrays still in use when a collection happens during a step can be promoted to the old generation, where a
+ * young collection no longer frees them after they die (the launcher's {@code -XX:SurvivorRatio=2} makes that rare).
+ * So whenever the old generation has grown by more than {@link #OLD_GROWTH_BYTES} since the last full collection,
+ * {@link #afterStep} runs one.
  */
 public final class MemoryReclaim {
 
@@ -27,7 +32,12 @@ public final class MemoryReclaim {
 
   private static final int BLOCK_BYTES = 256 << 10;
   private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
-  private static final MemoryPoolMXBean EDEN = edenPool();
+  /** Growth of the old generation since the last full collection that triggers the next one. */
+  static final long OLD_GROWTH_BYTES = 8L << 20;
+
+  private static final MemoryPoolMXBean EDEN = heapPool("Eden");
+  private static final MemoryPoolMXBean OLD = oldPool();
+  private static long oldAfterFullCollection = -1;
 
   /** Holds the latest filler block, so that the allocation is not optimised away. */
   @SuppressWarnings("unused")
@@ -36,10 +46,16 @@ public final class MemoryReclaim {
   private MemoryReclaim() {}
 
   /** After a training step, an inference tile or any other unit of work that allocated large arrays. */
-  public static void afterStep() {
-    if (!youngCollection()) {
+  public static synchronized void afterStep() {
+    if (!youngCollection() || oldGenerationGrew()) {
       System.gc();
+      oldAfterFullCollection = OLD == null ? -1 : OLD.getUsage().getUsed();
     }
+  }
+
+  /** Whether the old generation holds more than {@link #OLD_GROWTH_BYTES} beyond what it held after the last full collection. */
+  private static boolean oldGenerationGrew() {
+    return OLD != null && OLD.getUsage().getUsed() > Math.max(0, oldAfterFullCollection) + OLD_GROWTH_BYTES;
   }
 
   /**
@@ -83,9 +99,15 @@ public final class MemoryReclaim {
     return max > 0 ? max : EDEN.getUsage().getCommitted();
   }
 
-  private static MemoryPoolMXBean edenPool() {
+  /** The old generation's pool ("G1 Old Gen", "Tenured Gen", "PS Old Gen"), or null. */
+  private static MemoryPoolMXBean oldPool() {
+    MemoryPoolMXBean old = heapPool("Old");
+    return old != null ? old : heapPool("Tenured");
+  }
+
+  private static MemoryPoolMXBean heapPool(String nameContains) {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Eden")) {
+      if (pool.getType() == MemoryType.HEAP && pool.getName().contains(nameContains)) {
         return pool;
       }
     }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
@@ -27,9 +30,23 @@ class MemoryReclaimTest {
     assertEquals("young=false full=1 freed=true", child("-Xmn256m"));
   }
 
+  /**
+   * Arrays promoted to the old generation (alive across collections during a step) are freed by the full collection
+   * that {@code afterStep} runs once the old generation has grown by more than 8 MB.
+   */
+  @Test
+  void promotedArraysAreFreedOnceTheOldGenerationGrows() throws Exception {
+    assertEquals("promoted=true full=1 freed=true", child("-Xmn16m", PromotingChild.class));
+  }
+
   private static String child(String youngOption) throws Exception {
+    return child(youngOption, Child.class);
+  }
+
+  private static String child(String youngOption, Class<?> main) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        youngOption, "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), Child.class.getName())
+        youngOption, "-XX:SurvivorRatio=2", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+        main.getName())
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes()).trim();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finished");
@@ -53,15 +70,22 @@ class MemoryReclaimTest {
         MemoryReclaim.afterStep();
       }
       long full = fullCollections() - fullBefore;
-      boolean freed = false;
-      for (int i = 0; i < 100 && !freed; i++) {
-        Thread.sleep(20); // ND4J's deallocator thread frees what the collection found
-        freed = Pointer.physicalBytes() < base + (64L << 20);
-      }
+ boolean freed = residentFallsBelow(base + (64L << 20));
       System.out.println("young=" + young + " full=" + full + " freed=" + (held && freed));
     }
 
-    private static long fullCollections() {
+    /** Waits up to 2 s for the resident size to fall below {@code bytes}. */
+    static boolean residentFallsBelow(long bytes) throws InterruptedException {
+      for (int i = 0; i < 100; i++) {
+        if (Pointer.physicalBytes() < bytes) {
+          return true;
+        }
+        Thread.sleep(20); // ND4J's deallocator thread frees what the collection found
+      }
+      return false;
+    }
+
+    static long fullCollections() {
       long n = 0;
       for (GarbageCollectorMXBean c : ManagementFactory.getGarbageCollectorMXBeans()) {
         if (c.getName().contains("Old")) {
@@ -69,6 +93,43 @@ class MemoryReclaimTest {
         }
       }
       return n;
+    }
+  }
+
+  /**
+   * Prints "promoted=[a 64 MB array's wrapper reached the old generation] full=[full collections in one afterStep]
+   * freed=[its memory returned]".
+   */
+  public static final class PromotingChild {
+    public static void main(String[] args) throws Exception {
+      Nd4j.create(DataType.FLOAT, 4).addi(1);
+      MemoryReclaim.afterStep(); // the first call measures the old generation after a full collection
+      Thread.sleep(200);
+      long base = Pointer.physicalBytes();
+      List<Object> live = new ArrayList<>();
+      live.add(Nd4j.createUninitialized(DataType.FLOAT, 16L << 20).assign(1)); // 64 MB
+      for (int i = 0; i < 12_000; i++) {
+        live.add(new byte[1000]); // 12 MB of small objects: more than the survivor space holds
+      }
+      for (int i = 0; i < 3; i++) {
+        MemoryReclaim.youngCollection(); // a collection during a "step": all of it is promoted
+      }
+      boolean promoted = oldGenerationBytes() > 8L << 20;
+      live = null;
+      long fullBefore = Child.fullCollections();
+      MemoryReclaim.afterStep();
+      long full = Child.fullCollections() - fullBefore;
+      boolean freed = Child.residentFallsBelow(base + (64L << 20));
+      System.out.println("promoted=" + promoted + " full=" + full + " freed=" + freed);
+    }
+
+    private static long oldGenerationBytes() {
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getName().contains("Old")) {
+          return pool.getUsage().getUsed();
+        }
+      }
+      return 0;
     }
   }
 }
