@@ -23,8 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Runtime layer of {@link BatchNorm}: y = gamma * (x - mean) / sqrt(var + eps) + beta per channel of an NCHW input.
  * Float layers on the CPU backend run on oneDNN's batch normalisation primitives ({@link DnnlBatchNorm}: statistics,
  * output and the backward pass in one primitive each); otherwise libnd4j's {@code batchnorm} op forward and the
- * closed-form backward in a few whole-array ops. Training mode normalises with the batch's mean and biased variance over N, H and W; inference mode with the
- * running statistics.
+ * closed-form backward in a few whole-array ops. Training mode normalises with the batch's mean and biased variance
+ * over N, H and W; inference mode with the running statistics.
  *
  * <p>The running statistics follow DL4J's scheme: their "gradients" are {@code (1 - decay) * (running - batch)},
  * which the updater (a no-op for them, no division by the minibatch) subtracts, so that {@code running <-

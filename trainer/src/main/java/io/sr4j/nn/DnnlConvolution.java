@@ -60,7 +60,8 @@ final class DnnlConvolution {
   /**
    * System property choosing the convolution kernels of {@link FastConv2D}: {@code auto} (default: these oneDNN
    * primitives for float networks on the CPU backend, libnd4j's {@code conv2d}/{@code conv2d_bp} otherwise, e.g.
-   * cuDNN on CUDA and double precision), or {@code libnd4j} (always libnd4j's ops).
+   * cuDNN on CUDA and double precision), or {@code libnd4j} (always libnd4j's ops). It also chooses between oneDNN
+   * ({@link DnnlBatchNorm}, {@link DnnlRelu}) and libnd4j for BatchNorm and the ReLU activation vertices.
    */
   static final String PROPERTY = "sr4j.conv";
 

@@ -149,10 +149,11 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
 
   /**
    * The negative-side slope of this layer's (leaky) ReLU if it runs inside the oneDNN convolution (float on the CPU
-   * backend), else NaN.
+   * backend; a slope of at least 0, so that the output has z's sign for the backward pass), else NaN.
    */
   private double fusedReluSlope() {
-    return DnnlConvolution.enabledFor(dataType) ? reluNegativeSlope(layerConf().getActivationFn()) : Double.NaN;
+    double slope = DnnlConvolution.enabledFor(dataType) ? reluNegativeSlope(layerConf().getActivationFn()) : Double.NaN;
+    return slope >= 0 ? slope : Double.NaN;
   }
 
   /** {@code z > 0 ? 1 : negativeSlope}, same shape as z, allocated as {@code type}. */

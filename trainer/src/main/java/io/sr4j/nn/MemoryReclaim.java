@@ -30,11 +30,11 @@ public final class MemoryReclaim {
   /** Largest young generation (bytes) worth filling to force a young collection. */
   static final long MAX_YOUNG_BYTES = 64L << 20;
 
-  private static final int BLOCK_BYTES = 256 << 10;
-  private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
   /** Growth of the old generation since the last full collection that triggers the next one. */
   static final long OLD_GROWTH_BYTES = 8L << 20;
 
+  private static final int BLOCK_BYTES = 256 << 10;
+  private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
   private static final MemoryPoolMXBean EDEN = heapPool("Eden");
   private static final MemoryPoolMXBean OLD = oldPool();
   private static long oldAfterFullCollection = -1;
@@ -53,7 +53,7 @@ public final class MemoryReclaim {
     }
   }
 
-  /** Whether the old generation holds more than {@link #OLD_GROWTH_BYTES} beyond what it held after the last full collection. */
+  /** Whether the old generation holds {@link #OLD_GROWTH_BYTES} more than after the last full collection. */
   private static boolean oldGenerationGrew() {
     return OLD != null && OLD.getUsage().getUsed() > Math.max(0, oldAfterFullCollection) + OLD_GROWTH_BYTES;
   }
