@@ -11,8 +11,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -37,23 +35,13 @@ final class DnnlBatchNorm {
   record Shape(long n, long c, long h, long w, float eps) {
   }
 
-  private static final LinkedHashMap<Shape, Kernels> CACHE = new LinkedHashMap<>(64, 0.75f, true);
+  private static final PrimitiveCache<Shape, Kernels> CACHE = new PrimitiveCache<>(() -> MAX_CACHED, Kernels::new);
 
   private DnnlBatchNorm() {
   }
 
-  static synchronized Kernels kernels(Shape shape) {
-    Kernels k = CACHE.get(shape);
-    if (k == null) {
-      k = new Kernels(shape);
-      CACHE.put(shape, k);
-      Iterator<Shape> eldest = CACHE.keySet().iterator();
-      while (CACHE.size() > MAX_CACHED) {
-        eldest.next();
-        eldest.remove();
-      }
-    }
-    return k;
+  static Kernels kernels(Shape shape) {
+    return CACHE.get(shape);
   }
 
   /** The primitives of one shape, created on first use of each, with their argument memories. */

@@ -9,8 +9,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -55,7 +53,8 @@ final class DnnlConvolution {
   static volatile int maxShapes = 256;
 
   /** Kernels by shape, least recently used first; guarded by the class lock. */
-  private static final LinkedHashMap<ConvShape, Kernels> KERNELS = new LinkedHashMap<>(64, 0.75f, true);
+  private static final PrimitiveCache<ConvShape, Kernels> KERNELS = new PrimitiveCache<>(() -> maxShapes,
+      Kernels::new);
 
   /**
    * System property choosing the convolution kernels of {@link FastConv2D}: {@code auto} (default: these oneDNN
@@ -134,22 +133,12 @@ final class DnnlConvolution {
   }
 
   /** The cached primitives of {@code shape}. */
-  static synchronized Kernels kernels(ConvShape shape) {
-    Kernels k = KERNELS.get(shape);
-    if (k == null) {
-      k = new Kernels(shape);
-      KERNELS.put(shape, k);
-      Iterator<ConvShape> eldest = KERNELS.keySet().iterator();
-      while (KERNELS.size() > Math.max(1, maxShapes)) {
-        eldest.next();
-        eldest.remove();
-      }
-    }
-    return k;
+  static Kernels kernels(ConvShape shape) {
+    return KERNELS.get(shape);
   }
 
   /** Number of shapes in the cache. */
-  static synchronized int cachedShapes() {
+  static int cachedShapes() {
     return KERNELS.size();
   }
 

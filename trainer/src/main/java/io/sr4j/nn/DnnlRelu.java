@@ -6,8 +6,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
@@ -42,7 +40,7 @@ final class DnnlRelu {
     }
   }
 
-  private static final LinkedHashMap<Key, Kernel> CACHE = new LinkedHashMap<>(64, 0.75f, true);
+  private static final PrimitiveCache<Key, Kernel> CACHE = new PrimitiveCache<>(() -> MAX_CACHED, Kernel::new);
 
   private DnnlRelu() {
   }
@@ -62,19 +60,8 @@ final class DnnlRelu {
     kernel(out.shape(), slope, Kind.BACKWARD_FROM_OUTPUT).run(out, dOut, dx);
   }
 
-  private static synchronized Kernel kernel(long[] dims, double slope, Kind kind) {
-    Key key = new Key(dims.clone(), (float) slope, kind);
-    Kernel k = CACHE.get(key);
-    if (k == null) {
-      k = new Kernel(key);
-      CACHE.put(key, k);
-      Iterator<Key> eldest = CACHE.keySet().iterator();
-      while (CACHE.size() > MAX_CACHED) {
-        eldest.next();
-        eldest.remove();
-      }
-    }
-    return k;
+  private static Kernel kernel(long[] dims, double slope, Kind kind) {
+    return CACHE.get(new Key(dims.clone(), (float) slope, kind));
   }
 
   /** One elementwise primitive with its argument memories (data handles bound per call). */
