@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       random stream seeded with the given seed (so two processes start from the same weights);</li>
  *   <li>{@link #owning}: a trainable graph that takes ownership of a parameter array (read from a file, computed);</li>
  *   <li>{@link #copyOf}: a trainable graph with its own copy of another graph's weights (the EMA);</li>
+ *   <li>{@link #trainingTwin}: the same parameter array as a training graph, with layer state of its own (the
+ *       discriminator's forward pass on the HR batch, kept from the generator's step for the discriminator's);</li>
  *   <li>{@link #inferenceView}: the same parameter array as a trained graph, with DL4J's inference workspaces on,
  *       so that each activation is freed as soon as the layers reading it have run (the training graph, which must
  *       run without workspaces to hand input gradients back, would keep all of them: gigabytes for RRDBNet nb=23
@@ -56,6 +58,17 @@ public final class Graphs {
   /** A graph of {@code net}'s configuration with its own copy of {@code net}'s weights. */
   public static InputGradientGraph copyOf(ComputationGraph net) {
     return owning(net.getConfiguration().clone(), net.params().dup());
+  }
+
+  /**
+   * {@code net}'s weights (shared, not copied) in a second training graph with its own layer state and gradient
+   * buffer: a training-mode forward pass of one batch in the twin is kept for its backward pass while {@code net}
+   * runs other batches. Only for as long as {@code net}'s weights do not change in between.
+   */
+  public static InputGradientGraph trainingTwin(InputGradientGraph net) {
+    InputGradientGraph twin = new InputGradientGraph(net.getConfiguration().clone());
+    twin.init(net.params(), false);
+    return twin;
   }
 
   /** {@code net}'s weights (shared, not copied) in a graph that runs inference with workspaces. */
