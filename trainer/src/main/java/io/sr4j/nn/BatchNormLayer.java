@@ -123,10 +123,6 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
     if (!DnnlConvolution.isDenseRowMajor(gradOut)) {
       gradOut = gradOut.dup('c');
     }
-    // With xHat = (x - mean) * stdInv, stdInv = 1 / sqrt(var + eps), M = N*H*W, sums over N, H, W per channel:
-    // dL/dbeta = sum(g), dL/dgamma = sum(g * xHat),
-    // dL/dx = gamma * stdInv * (g - dL/dbeta / M - xHat * dL/dgamma / M) = a * g + b * xHat + c.
-    // (libnd4j's batchnorm_bp is not used: its dL/dx is off by ~1e-6 relative even in double.)
     INDArray gamma = param(BatchNormalizationParamInitializer.GAMMA, channels);
     if (DnnlConvolution.enabledFor(dataType)) {
       INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -138,6 +134,10 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
               : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, channels));
       return new Pair<>(runningStatisticsGradient(), gradIn);
     }
+    // With xHat = (x - mean) * stdInv, stdInv = 1 / sqrt(var + eps), M = N*H*W, sums over N, H, W per channel:
+    // dL/dbeta = sum(g), dL/dgamma = sum(g * xHat),
+    // dL/dx = gamma * stdInv * (g - dL/dbeta / M - xHat * dL/dgamma / M) = a * g + b * xHat + c.
+    // (libnd4j's batchnorm_bp is not used: its dL/dx is off by ~1e-6 relative even in double.)
     INDArray xHat = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
     Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x, batchMean, batchVar).addOutputs(xHat)
         .addIntegerArguments(0, 0, 1).addFloatingPointArguments(layerConf().getEps()).build());

@@ -24,9 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Batch normalisation of float NCHW arrays on oneDNN primitives (CPU backend; see
  * {@link DnnlConvolution#enabledFor}): {@code y = gamma * (x - mean) / sqrt(var + eps) + beta} per channel, with
  * the batch's mean and biased variance over N, H and W (training) or given statistics (inference), and the
- * backward pass. Every array is dense row-major; the per-channel
- * ones are [C]. Primitives are cached per shape and eps (at most 256 shapes, least recently used dropped); calls on
- * one shape are serialised.
+ * backward pass. Every array is dense row-major; the per-channel ones are [C]. Primitives are cached per shape and
+ * eps (at most 256 shapes, least recently used dropped); calls on one shape are serialised.
  */
 final class DnnlBatchNorm {
   private static final int MAX_CACHED = 256;

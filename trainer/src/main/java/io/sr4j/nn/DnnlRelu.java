@@ -45,7 +45,7 @@ final class DnnlRelu {
   private DnnlRelu() {
   }
 
-  /** out = x > 0 ? x : slope * x; {@code out} may be {@code x}. */
+  /** out = x > 0 ? x : slope * x. */
   static void forward(double slope, INDArray x, INDArray out) {
     kernel(x.shape(), slope, Kind.FORWARD).run(x, null, out);
   }
