@@ -1,6 +1,7 @@
 package io.sr4j.cli;
 
 import io.sr4j.data.BadInputException;
+import io.sr4j.nn.HostBuffers;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,7 +66,18 @@ public final class Main implements Runnable {
     cli.setUsageHelpWidth(120); // descriptions are written as lines of up to ~115 characters
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler(Main::failure);
+    cli.setExecutionStrategy(Main::execute);
     return cli;
+  }
+
+  /** Runs the parsed command with ND4J's arrays on {@link HostBuffers} (help requests print without loading ND4J). */
+  private static int execute(ParseResult parsed) {
+    Integer help = CommandLine.executeHelpRequest(parsed);
+    if (help != null) {
+      return help;
+    }
+    HostBuffers.install();
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   private static int usageError(ParameterException e, String[] args) {

@@ -9,6 +9,7 @@ import io.sr4j.ckpt.formats.Tensor;
 import io.sr4j.data.BadInputException;
 import io.sr4j.data.image.Image;
 import io.sr4j.infer.NetworkUpscaler;
+import io.sr4j.nn.HostBuffers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -111,8 +112,8 @@ public final class Lpips {
     double sum = 0;
     for (int k = 0; k < fa.length; k++) {
       sum += layerDistance(fa[k], fb[k], linear[k]);
-      fa[k].close();
-      fb[k].close();
+      HostBuffers.release(fa[k]);
+      HostBuffers.release(fb[k]);
     }
     return sum;
   }

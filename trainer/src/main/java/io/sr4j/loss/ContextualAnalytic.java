@@ -1,5 +1,6 @@
 package io.sr4j.loss;
 
+import io.sr4j.nn.HostBuffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -81,7 +82,7 @@ final class ContextualAnalytic implements ContextualCore {
     INDArray r = dz.divi(-p.bandWidth()); // dL/ddr
     INDArray rd = r.mul(d);
     double[] minShare = rd.sum(1).toDoubleVector(); // sum_k R_ik d_ik
-    rd.close();
+    HostBuffers.release(rd);
     double[] den = denom.toDoubleVector();
     INDArray dLdd = r.diviColumnVector(denom);
     for (int i = 0; i < n; i++) {
@@ -89,8 +90,8 @@ final class ContextualAnalytic implements ContextualCore {
       dLdd.putScalar(i, k, dLdd.getDouble(i, k) - minShare[i] / (den[i] * den[i]));
     }
     INDArray gradient = dist.backward(dLdd);
-    dLdd.close(); // the N x N buffers are released now, not at the next garbage collection
-    d.close();
+    HostBuffers.release(dLdd); // the N x N buffers are released now, not at the next garbage collection
+    HostBuffers.release(d);
     return new Result(loss, gradient);
   }
 
@@ -150,7 +151,7 @@ final class ContextualAnalytic implements ContextualCore {
       public INDArray backward(INDArray dLdd) {
         INDArray active = Transforms.sign(d, true); // 1 where d > 0, 0 where the clamp is active
         dLdd.muli(active);
-        active.close();
+        HostBuffers.release(active);
         return i.mulColumnVector(dLdd.sum(true, 1)).subi(dLdd.mmul(t)).muli(2);
       }
     };

@@ -1,5 +1,6 @@
 package io.sr4j.loss;
 
+import io.sr4j.nn.HostBuffers;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Collection;
@@ -25,9 +26,7 @@ final class SameDiffExecution {
   private static final class FreeOnRelease extends NoOpMemoryMgr {
     @Override
     public void release(INDArray array) {
-      if (array.closeable()) {
-        array.close();
-      }
+      HostBuffers.release(array);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sr4j.spark;
 
 import io.sr4j.data.BadInputException;
+import io.sr4j.nn.HostBuffers;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,7 @@ final class ItemRunner {
     String run = RUN_ID.format(Instant.now()) + "-" + HexFormat.of().toHexDigits((short) new java.util.Random().nextInt());
     List<ManifestEntry> entries = new ArrayList<>(sc.parallelize(tasks, Math.max(1, Math.min(partitions, tasks.size())))
         .mapPartitionsWithIndex((partition, it) -> {
+          HostBuffers.install();
           TaskContext task = TaskContext.get();
           List<ManifestEntry> out = new ArrayList<>();
           try (HadoopFiles.LineAppender part = files.appender(manifest.partUri(run, partition, task.attemptNumber()))) {
