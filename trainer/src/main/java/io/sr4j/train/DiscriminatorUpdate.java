@@ -64,7 +64,7 @@ public final class DiscriminatorUpdate {
     losses.put("out_d_fake", fakeOut);
     TrainStep.checkFinite(losses, iteration);
     t = PhaseTimer.start();
-    TrainStep.apply(d, dGrad, iteration, epoch);
+    ParameterUpdate.apply(d, dGrad, iteration, epoch);
     PhaseTimer.stop("D optimizer", t);
     return losses;
   }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -68,7 +67,7 @@ public final class TrainStep {
       Gradient grad = g.backpropGradient(dSr);
       PhaseTimer.stop("G backward", t);
       t = PhaseTimer.start();
-      apply(g, grad, iteration, epoch);
+      ParameterUpdate.apply(g, grad, iteration, epoch);
       PhaseTimer.stop("G optimizer", t);
       if (ema != null) {
         t = PhaseTimer.start();
@@ -101,12 +100,6 @@ public final class TrainStep {
   /** The HR patches as [N, C, H, W]. */
   static INDArray hrArray(PatchBatch b) {
     return Nd4j.create(b.hr(), new long[] {b.n(), b.channels(), b.hrHeight(), b.hrWidth()}, 'c');
-  }
-
-  /** The optimizer update of a gradient of mean-reduced losses (DL4J's updater must not divide by the batch again). */
-  static void apply(InputGradientGraph net, Gradient grad, long iteration, long epoch) {
-    net.getUpdater().update(grad, (int) iteration, (int) epoch, 1, LayerWorkspaceMgr.noWorkspaces());
-    net.params().subi(grad.gradient());
   }
 
   /** The centre {@code h x w} of [N, C, H, W] {@code x} (x itself when it already has that size). */
