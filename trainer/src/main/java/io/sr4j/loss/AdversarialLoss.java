@@ -9,10 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The generator's adversarial term: the discriminator D scores the SR batch (and the HR batch, for the relativistic
  * form) and {@link GanLoss#generator} turns the logits into G's loss; its gradient comes back through D, whose own
- * weights are not updated here. What the discriminator's update of the same step needs again (same weights, same
- * batches) is kept for it: the mean of D's SR logits, and for the relativistic form D's training-mode forward pass on
- * the HR batch, run in a twin of D that shares its weights ({@code Graphs.trainingTwin}) so that D's pass on the SR
- * batch does not overwrite it.
+ * weights are not updated here. D's training-mode passes are kept for the discriminator's update of the same step,
+ * which needs them again (same weights, same batches): the pass on the SR batch (its backprop to the SR batch leaves
+ * D's state for the update's backprop) and, for the relativistic form, the pass on the HR batch, run in a twin of D
+ * that shares its weights ({@code Graphs.trainingTwin}) so that D's pass on the SR batch does not overwrite it.
  */
 public final class AdversarialLoss implements LossTerm {
   private final String name;
@@ -20,14 +20,14 @@ public final class AdversarialLoss implements LossTerm {
   private final GanLoss gan;
   /** D's twin for the HR batch (relativistic form only, else null). */
   private final InputGradientGraph realD;
-  private Double fakeMean;
-  private RealForward realForward;
+  private KeptForward fakeForward;
+  private KeptForward realForward;
 
   /**
-   * D's training-mode forward pass on the HR batch: {@code graph} holds its layer state for a backward pass,
-   * {@code logits} are its outputs [N, 1].
+   * A training-mode forward pass of D: {@code graph} holds its layer state for a backward pass, {@code logits} are
+   * its outputs [N, 1].
    */
-  public record RealForward(InputGradientGraph graph, INDArray logits) {
+  public record KeptForward(InputGradientGraph graph, INDArray logits) {
   }
 
   public AdversarialLoss(String name, InputGradientGraph d, GanLoss gan) {
@@ -64,23 +64,30 @@ public final class AdversarialLoss implements LossTerm {
     return d;
   }
 
+  /** D's twin for passes on the HR batch (shares D's weights; relativistic form only, else null). */
+  public InputGradientGraph realDiscriminator() {
+    return realD;
+  }
+
   @Override
   public LossResult compute(INDArray sr, INDArray hr) {
     INDArray real = null; // the vanilla form does not read D(hr)
     realForward = null;
+    fakeForward = null;
     long t = PhaseTimer.start();
     if (realD != null) {
       real = realD.forwardTrain(hr)[0]; // a constant for G; the pass is kept for D's update
-      realForward = new RealForward(realD, real);
+      realForward = new KeptForward(realD, real);
       PhaseTimer.stop("G step: D forward (HR)", t);
     }
     t = PhaseTimer.start();
     INDArray fake = d.forwardTrain(sr)[0];
     PhaseTimer.stop("G step: D forward (SR)", t);
     LossResult adv = gan.generator(real, fake);
-    fakeMean = fake.meanNumber().doubleValue();
     t = PhaseTimer.start();
-    INDArray dSr = d.inputGradients(adv.gradient())[0]; // frozen: D's parameter gradients are not computed
+    // frozen: D's parameter gradients are not computed; D's state stays for the update's backprop of this pass
+    INDArray dSr = d.inputGradientsKeepingState(adv.gradient())[0];
+    fakeForward = new KeptForward(d, fake);
     PhaseTimer.stop("G step: D backward (to SR)", t);
     return new LossResult(adv.value(), dSr);
   }
@@ -89,16 +96,19 @@ public final class AdversarialLoss implements LossTerm {
    * D's forward pass on the HR batch from the last {@link #compute}, once (null for the vanilla form or when compute
    * has not run since the last call). Valid until D's weights change.
    */
-  public RealForward takeRealForward() {
-    RealForward r = realForward;
+  public KeptForward takeRealForward() {
+    KeptForward r = realForward;
     realForward = null;
     return r;
   }
 
-  /** The mean SR logit of the last {@link #compute}, once (null when compute has not run since the last call). */
-  public Double takeFakeMean() {
-    Double m = fakeMean;
-    fakeMean = null;
-    return m;
+  /**
+   * D's forward pass on the SR batch from the last {@link #compute}, ready for a backprop, once (null when compute has
+   * not run since the last call). Valid until D's weights change or D runs another pass.
+   */
+  public KeptForward takeFakeForward() {
+    KeptForward f = fakeForward;
+    fakeForward = null;
+    return f;
   }
 }

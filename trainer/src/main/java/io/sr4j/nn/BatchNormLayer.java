@@ -31,12 +31,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * decay * running + (1 - decay) * batch} (PyTorch's momentum is {@code 1 - decay}; the variance is the biased one,
  * as DL4J's).
  */
-public class BatchNormLayer extends BatchNormalization implements ParameterGradientSwitch {
+public class BatchNormLayer extends BatchNormalization implements ParameterGradientSwitch, KeepsBackpropState {
 
   /** Batch mean and biased variance [C] of the last training-mode forward pass; null otherwise. */
   private INDArray batchMean;
   private INDArray batchVar;
   private boolean parameterGradients = true;
+  private boolean keepState;
 
   public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -45,6 +46,11 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
   @Override
   public void setParameterGradients(boolean compute) {
     this.parameterGradients = compute;
+  }
+
+  @Override
+  public void keepBackpropState(boolean keep) {
+    this.keepState = keep;
   }
 
   @Override
@@ -162,7 +168,8 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
 
   /**
    * The gradient of the last backward pass (gamma and beta already in their gradient views) with the running
-   * statistics' "gradients"; empty while parameter gradients are off. Clears the batch statistics.
+   * statistics' "gradients"; empty while parameter gradients are off. Clears the batch statistics unless the state
+   * is kept.
    */
   private Gradient runningStatisticsGradient() {
     long channels = batchMean.length();
@@ -182,8 +189,10 @@ public class BatchNormLayer extends BatchNormalization implements ParameterGradi
       gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean);
       gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, dVar);
     }
-    batchMean = null;
-    batchVar = null;
+    if (!keepState) {
+      batchMean = null;
+      batchVar = null;
+    }
     return gradient;
   }
 

@@ -39,7 +39,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * than the activations' own ops. Both give the same values. Other activations use their {@code IActivation}
  * implementation on the kept pre-activation.
  */
-public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterGradientSwitch {
+public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterGradientSwitch, KeepsBackpropState {
 
   private static final int NCHW = 0;
   private static final int WEIGHTS_OIHW = 1;
@@ -56,6 +56,9 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
 
   /** False while {@link InputGradientGraph#inputGradients} runs: backprop computes dL/dInput only. */
   private boolean parameterGradients = true;
+
+  /** True while {@link InputGradientGraph#inputGradientsKeepingState} runs: backprop leaves the cache as it is. */
+  private boolean keepState;
 
   public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -91,6 +94,11 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
   @Override
   public void setParameterGradients(boolean compute) {
     this.parameterGradients = compute;
+  }
+
+  @Override
+  public void keepBackpropState(boolean keep) {
+    this.keepState = keep;
   }
 
   @Override
@@ -172,19 +180,23 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     INDArray delta = epsilon.castTo(dataType); // dL/dOut, then dL/dz: [N, nOut, outH, outW]
     if (!Double.isNaN(fusedReluSlope())) {
       INDArray out = backpropCache != null ? backpropCache : convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
-      backpropCache = null;
+      backpropCache = keepState ? out : null;
       INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, out.shape(), 'c');
       DnnlConvolution.kernels(shape(x)).reluBackward(contiguous(delta), out, dz);
       delta = dz;
     } else if (!(activation instanceof ActivationIdentity)) {
       double negativeSlope = reluNegativeSlope(activation);
       INDArray cache = backpropCache;
-      backpropCache = null; // overwritten below
+      backpropCache = null; // overwritten below unless the state is kept
       if (cache == null) {
         cache = convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
         if (!Double.isNaN(negativeSlope)) {
           cache = slope(cache, negativeSlope, ArrayType.BP_WORKING_MEM, workspaceMgr);
         }
+      }
+      if (keepState) {
+        backpropCache = cache;
+        cache = cache.dup();
       }
       delta = Double.isNaN(negativeSlope) ? activation.backprop(cache, delta).getFirst() : cache.muli(delta);
     }

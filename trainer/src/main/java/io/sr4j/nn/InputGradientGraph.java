@@ -16,9 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Use: {@link #forwardTrain} (training-mode forward pass that keeps the layer inputs), then
  * {@link #backpropWithInputGradients}, or {@link #inputGradients} for a network that is frozen at that moment (VGG
- * features, a discriminator during the generator's step): dL/dInput alone, without parameter gradients. The graph must not end in an output (loss) layer, and both its training and
- * inference workspace modes must be {@link WorkspaceMode#NONE}: DL4J's backprop leaves the input gradients in
- * workspaces that are closed by the time it returns otherwise.
+ * features, a discriminator during the generator's step): dL/dInput alone, without parameter gradients
+ * ({@link #inputGradientsKeepingState} to backpropagate the same pass once more). The graph must not end in an output
+ * (loss) layer, and both its training and inference workspace modes must be {@link WorkspaceMode#NONE}: DL4J's
+ * backprop leaves the input gradients in workspaces that are closed by the time it returns otherwise.
  */
 public class InputGradientGraph extends ComputationGraph {
 
@@ -106,6 +107,35 @@ public class InputGradientGraph extends ComputationGraph {
     } finally {
       setParameterGradients(true);
       clearLayersStates();
+    }
+  }
+
+  /**
+   * {@link #inputGradients}, leaving the forward pass's state for one more backprop: a following
+   * {@link #backpropWithInputGradients} without a new forward pass gives what it would have given after
+   * {@link #forwardTrain} (a discriminator's pass on the SR batch serves the generator's step and then the
+   * discriminator's own update). The layers must keep their state when asked ({@link KeepsBackpropState}) or hold none
+   * that backprop clears (DL4J's dense layers, the activation vertices); every zoo discriminator does
+   * (DiscriminatorUpdateTest).
+   */
+  public INDArray[] inputGradientsKeepingState(INDArray... dLdOutputs) {
+    INDArray[] inputs = requireBackpropState(dLdOutputs);
+    setParameterGradients(false);
+    keepBackpropState(true);
+    try {
+      calcBackpropGradients(false, false, dLdOutputs);
+      return inputEpsilons(inputs);
+    } finally {
+      setParameterGradients(true);
+      keepBackpropState(false);
+    }
+  }
+
+  private void keepBackpropState(boolean keep) {
+    for (org.deeplearning4j.nn.api.Layer layer : getLayers()) {
+      if (layer instanceof KeepsBackpropState k) {
+        k.keepBackpropState(keep);
+      }
     }
   }
 

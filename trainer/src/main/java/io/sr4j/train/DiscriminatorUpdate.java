@@ -11,11 +11,13 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The discriminator's update in a GAN step (the SR batch detached from G), as BasicSR backpropagates it: D(hr) with
- * the real half of the loss, then D(sr) with the fake half, both parameter gradients summed, then D's optimizer.
- * The relativistic form needs the mean of D(sr) before D(hr)'s loss. When the generator's step ran, its adversarial
- * term already computed exactly that and D's training-mode pass on the HR batch (same weights, same batches), which
- * it kept: D then runs three forward passes per step (BasicSR's ESRGANModel runs five), with the same results.
+ * The discriminator's update in a GAN step (the SR batch detached from G), as BasicSR backpropagates it: D(sr) with
+ * the fake half of the loss and D(hr) with the real half, both parameter gradients summed, then D's optimizer. The
+ * relativistic form needs each side's mean logit for the other side's loss; its passes on the HR batch run in a twin
+ * of D that shares its weights, so that both passes can be held at once. When the generator's step ran, its
+ * adversarial term already ran both training-mode passes (same weights, same batches) and kept them: its backprop of
+ * D(sr) to the SR batch left D's state for this update's backprop. D then runs two forward passes per step (BasicSR's
+ * ESRGANModel runs five), with the same results.
  */
 public final class DiscriminatorUpdate {
   private final InputGradientGraph d;
@@ -30,38 +32,47 @@ public final class DiscriminatorUpdate {
 
   /** D's update on the detached SR batch {@code fake} and the HR batch; returns D's losses and mean logits. */
   Map<String, Double> run(INDArray fake, INDArray hr, long iteration, long epoch) {
-    Double fromGenerator = generatorTerm.takeFakeMean();
-    AdversarialLoss.RealForward kept = generatorTerm.takeRealForward();
+    AdversarialLoss.KeptForward keptFake = generatorTerm.takeFakeForward();
+    AdversarialLoss.KeptForward keptReal = generatorTerm.takeRealForward();
+    InputGradientGraph realGraph = gan.relativistic() ? generatorTerm.realDiscriminator() : d;
     long t = PhaseTimer.start();
-    double fakeMean = !gan.relativistic() ? 0
-        : fromGenerator != null ? fromGenerator : d.output(true, fake)[0].meanNumber().doubleValue();
-    InputGradientGraph realGraph = kept != null ? kept.graph() : d;
-    INDArray realLogits = kept != null ? kept.logits() : d.forwardTrain(hr)[0];
-    double realMean = realLogits.meanNumber().doubleValue();
-    if (kept == null) {
+    INDArray fakeLogits = keptFake != null ? keptFake.logits() : d.forwardTrain(fake)[0];
+    if (keptFake == null) {
+      PhaseTimer.stop("D step: D forward (SR)", t);
+    }
+    INDArray realLogits = keptReal != null ? keptReal.logits() : null;
+    if (realLogits == null && gan.relativistic()) {
+      t = PhaseTimer.start();
+      realLogits = realGraph.forwardTrain(hr)[0];
       PhaseTimer.stop("D step: D forward (HR)", t);
     }
+    double fakeMean = fakeLogits.meanNumber().doubleValue();
+    t = PhaseTimer.start();
+    LossResult lFake = gan.discriminatorFake(fakeLogits,
+        gan.relativistic() ? realLogits.meanNumber().doubleValue() : 0);
+    Gradient fakeGrad = d.backpropWithInputGradients(lFake.gradient()).parameters();
+    PhaseTimer.stop("D step: D backward (SR)", t);
+    INDArray fakeSum = fakeGrad.gradient();
+    if (realLogits == null) { // the vanilla form: D's own pass on the HR batch, after the SR batch's backprop
+      fakeSum = fakeSum.dup(); // D's gradient buffer is overwritten by the HR batch's backprop
+      t = PhaseTimer.start();
+      realLogits = d.forwardTrain(hr)[0];
+      PhaseTimer.stop("D step: D forward (HR)", t);
+    }
+    double realMean = realLogits.meanNumber().doubleValue();
     t = PhaseTimer.start();
     LossResult lReal = gan.discriminatorReal(realLogits, fakeMean);
-    INDArray realGrad = realGraph.backpropWithInputGradients(lReal.gradient()).parameters().gradient();
-    if (realGraph == d) {
-      realGrad = realGrad.dup(); // d's gradient buffer is overwritten by the fake half's backward pass
-    }
+    Gradient realGrad = realGraph.backpropWithInputGradients(lReal.gradient()).parameters();
+    // the sum lands in D's gradient buffer (the HR batch's backprop ran in D's twin, or in D after a copy of the SR
+    // batch's gradient); addition of two terms is exact in either order
+    Gradient dGrad = realGraph == d ? realGrad : fakeGrad;
+    dGrad.gradient().addi(realGraph == d ? fakeSum : realGrad.gradient());
     PhaseTimer.stop("D step: D backward (HR)", t);
-    t = PhaseTimer.start();
-    INDArray fakeLogits = d.forwardTrain(fake)[0];
-    double fakeOut = fakeLogits.meanNumber().doubleValue();
-    PhaseTimer.stop("D step: D forward (SR)", t);
-    t = PhaseTimer.start();
-    LossResult lFake = gan.discriminatorFake(fakeLogits, realMean);
-    Gradient dGrad = d.backpropWithInputGradients(lFake.gradient()).parameters();
-    dGrad.gradient().addi(realGrad);
-    PhaseTimer.stop("D step: D backward (SR)", t);
     Map<String, Double> losses = new LinkedHashMap<>();
     losses.put("l_d_real", lReal.value());
     losses.put("l_d_fake", lFake.value());
     losses.put("out_d_real", realMean);
-    losses.put("out_d_fake", fakeOut);
+    losses.put("out_d_fake", fakeMean);
     TrainStep.checkFinite(losses, iteration);
     t = PhaseTimer.start();
     ParameterUpdate.apply(d, dGrad, iteration, epoch);
