@@ -53,13 +53,17 @@ public final class PerceptualLoss implements LossTerm {
    */
   static InputGradientGraph featureNetwork(String weights, List<String> layers, boolean useInputNorm, long runSeed,
       String key) {
+    InputGradientGraph vgg;
     if (weights != null) {
-      return PublishedWeights.vgg19(WeightsZoo.resolve(weights, key + ".weights"), layers, true, useInputNorm);
+      vgg = PublishedWeights.vgg19(WeightsZoo.resolve(weights, key + ".weights"), layers, true, useInputNorm);
+    } else {
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("layers", layers);
+      options.put("input_norm", useInputNorm ? "torchvision" : "none");
+      vgg = Graphs.initialised(Architectures.get("vgg19").configuration(options, key), runSeed + 2);
     }
-    Map<String, Object> options = new LinkedHashMap<>();
-    options.put("layers", layers);
-    options.put("input_norm", useInputNorm ? "torchvision" : "none");
-    return Graphs.initialised(Architectures.get("vgg19").configuration(options, key), runSeed + 2);
+    vgg.declareConstantParameters(); // frozen: nothing writes its weights
+    return vgg;
   }
 
   @Override

@@ -40,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the calling thread that is reused by every call and every shape, and only grows (a new buffer of a few MB per
  * call costs more in page faults than the reorder itself): six buffers per thread, each the size of the largest
  * activation it has held. Reordered weights live in a {@link Weights} cache per layer,
- * refreshed by every forward pass and reused by its backward pass. The same shape always runs the same kernels, so
+ * refreshed by every forward pass (kept across passes when the weights are constant) and reused by its backward
+ * pass. The same shape always runs the same kernels, so
  * results are bitwise reproducible on a given machine and thread count.
  *
  * <p>Calls on one {@link Kernels} are serialised; different shapes run concurrently. The buffers are ND4J arrays
@@ -270,22 +271,52 @@ final class DnnlConvolution {
   }
 
   /**
-   * Reordered copies of one layer's weights, in the layouts its primitives want. {@link #invalidate()} at the
-   * start of a forward pass; the first use of each layout after that reorders the current weights once.
+   * Reordered copies of one layer's weights, in the layouts its primitives want. {@link #newForwardPass} at the
+   * start of each forward pass drops them, unless the weights are {@link #setConstant constant} and still at the same
+   * address; the first use of each layout after that reorders the current weights once (with a reorder primitive
+   * created once per layout).
    */
   static final class Weights {
     private memory.desc forwardDesc;
     private memory forward;
+    private reorder toForward;
     private final INDArray[] forwardStorage = new INDArray[1];
     private memory.desc backwardDesc;
     private memory backward;
+    private reorder toBackward;
     private final INDArray[] backwardStorage = new INDArray[1];
     private boolean forwardValid;
     private boolean backwardValid;
+    private boolean constant;
+    private long address;
+    private long reorders;
 
+    /**
+     * {@code true}: nothing writes these weights in place any more (a frozen feature network), so the reordered
+     * copies are kept across passes for as long as the weights stay at the same address.
+     */
+    void setConstant(boolean constant) {
+      this.constant = constant;
+      invalidate();
+    }
+
+    /** Called by each forward pass with the address of the weights it reads. */
+    void newForwardPass(long weightsAddress) {
+      if (!constant || weightsAddress != address) {
+        invalidate();
+      }
+      address = weightsAddress;
+    }
+
+    /** Drops the reordered copies (new weights were set). */
     void invalidate() {
       forwardValid = false;
       backwardValid = false;
+    }
+
+    /** Reorders run so far (for tests). */
+    long reorders() {
+      return reorders;
     }
 
     /** The weights {@code w} in layout {@code wanted}; {@code user} is a plain OIHW memory bound to {@code w}. */
@@ -299,20 +330,23 @@ final class DnnlConvolution {
       if (backwardValid && wanted.equals(backwardDesc)) {
         return backward;
       }
+      reorders++;
       if (forBackward) {
         if (backward == null || !wanted.equals(backwardDesc)) {
           backwardDesc = wanted;
           backward = ownBuffer(wanted, backwardStorage);
+          toBackward = new reorder(user, backward);
         }
-        new reorder(user, backward).execute(s, user, backward);
+        toBackward.execute(s, user, backward);
         backwardValid = true;
         return backward;
       }
       if (forward == null || !wanted.equals(forwardDesc)) {
         forwardDesc = wanted;
         forward = ownBuffer(wanted, forwardStorage);
+        toForward = new reorder(user, forward);
       }
-      new reorder(user, forward).execute(s, user, forward);
+      toForward.execute(s, user, forward);
       forwardValid = true;
       return forward;
     }
@@ -380,8 +414,9 @@ final class DnnlConvolution {
       stream s = Native.STREAM.get();
       fwdSrc.load(x, s);
       fwdDst.bind(z);
-      fwdWeightsUser.set_data_handle(pointer(w));
-      weights.invalidate();
+      Pointer wPointer = pointer(w);
+      fwdWeightsUser.set_data_handle(wPointer);
+      weights.newForwardPass(wPointer.address());
       fwdArgs.put(DNNL_ARG_WEIGHTS, weights.get(forwardPd.weights_desc(), fwdWeightsUser, s, false));
       if (fwdBias != null) {
         fwdBias.set_data_handle(pointer(b));

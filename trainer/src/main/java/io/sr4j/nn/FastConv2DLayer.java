@@ -101,6 +101,21 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     this.keepState = keep;
   }
 
+  /** Declares that nothing writes this layer's weights in place any more (see {@link DnnlConvolution.Weights}). */
+  void setConstantWeights() {
+    dnnlWeights.setConstant(true);
+  }
+
+  /** New weights were set: the next forward pass reorders them, also when they are constant. */
+  void weightsChanged() {
+    dnnlWeights.invalidate();
+  }
+
+  /** Reorders of this layer's weights into oneDNN's layouts so far (for tests). */
+  long weightReorders() {
+    return dnnlWeights.reorders();
+  }
+
   @Override
   public void setParams(INDArray params) {
     // Parameters are laid out in c order (see FastConv2DParamInitializer).
