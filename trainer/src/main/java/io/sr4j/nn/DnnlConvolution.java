@@ -36,12 +36,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over plain
  * NCHW / OIHW arrays; a (leaky) ReLU after the convolution can run inside the forward primitive (a post-op on the
  * blocked output, before it is reordered), its backward then being one elementwise primitive on the layer's output.
- * Each primitive argument whose preferred layout differs is reordered into, or out of, a buffer
- * of the calling thread that is reused by every call and every shape, and only grows (a new buffer of a few MB per
- * call costs more in page faults than the reorder itself): six buffers per thread, each the size of the largest
- * activation it has held. Reordered weights live in a {@link Weights} cache per layer,
- * refreshed by every forward pass (kept across passes when the weights are constant) and reused by its backward
- * pass. The same shape always runs the same kernels, so
+ * Each primitive argument whose preferred layout differs is reordered into, or out of, a buffer of the calling thread
+ * that is reused by every call and every shape, and only grows (a new buffer of a few MB per call costs more in page
+ * faults than the reorder itself): six buffers per thread, each the size of the largest activation it has held.
+ * Reordered weights live in a {@link Weights} cache per layer, refreshed by every forward pass (kept across passes
+ * when the weights are constant) and reused by its backward pass. The same shape always runs the same kernels, so
  * results are bitwise reproducible on a given machine and thread count.
  *
  * <p>Calls on one {@link Kernels} are serialised; different shapes run concurrently. The buffers are ND4J arrays

@@ -99,15 +99,7 @@ public class InputGradientGraph extends ComputationGraph {
    * parameter gradients. The parameter gradient buffer is left as it was. Clears the layer states afterwards.
    */
   public INDArray[] inputGradients(INDArray... dLdOutputs) {
-    INDArray[] inputs = requireBackpropState(dLdOutputs);
-    setParameterGradients(false);
-    try {
-      calcBackpropGradients(false, false, dLdOutputs);
-      return inputEpsilons(inputs);
-    } finally {
-      setParameterGradients(true);
-      clearLayersStates();
-    }
+    return inputGradients(false, dLdOutputs);
   }
 
   /**
@@ -119,15 +111,22 @@ public class InputGradientGraph extends ComputationGraph {
    * (DiscriminatorUpdateTest).
    */
   public INDArray[] inputGradientsKeepingState(INDArray... dLdOutputs) {
+    return inputGradients(true, dLdOutputs);
+  }
+
+  private INDArray[] inputGradients(boolean keepState, INDArray[] dLdOutputs) {
     INDArray[] inputs = requireBackpropState(dLdOutputs);
     setParameterGradients(false);
-    keepBackpropState(true);
+    keepBackpropState(keepState);
     try {
       calcBackpropGradients(false, false, dLdOutputs);
       return inputEpsilons(inputs);
     } finally {
       setParameterGradients(true);
       keepBackpropState(false);
+      if (!keepState) {
+        clearLayersStates();
+      }
     }
   }
 
