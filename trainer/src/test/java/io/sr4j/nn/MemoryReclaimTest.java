@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** {@link MemoryReclaim} in child JVMs whose young generation size is set on the command line. */
 class MemoryReclaimTest {
 
-  /** With the launcher's -Xmn16m: a young collection, no full one, and a dropped 64 MB array's memory is freed. */
+  /** With the launcher's -Xmn16m: a young collection, no full one, and a dropped 256 MB array's memory is freed. */
   @Test
   void aSmallYoungGenerationIsCollectedWithoutAFullCollection() throws Exception {
     assertEquals("young=true full=0 freed=true", child("-Xmn16m"));
@@ -62,21 +62,29 @@ class MemoryReclaimTest {
       System.gc();
       Thread.sleep(200);
       long base = Pointer.physicalBytes();
-      Nd4j.createUninitialized(DataType.FLOAT, 16L << 20).assign(1); // 64 MB, unreachable at once
-      boolean held = Pointer.physicalBytes() >= base + (64L << 20);
+      Nd4j.createUninitialized(DataType.FLOAT, ARRAY_FLOATS).assign(1); // unreachable at once
+      long withArray = Pointer.physicalBytes();
+      boolean held = withArray >= base + MARGIN;
       long fullBefore = fullCollections();
       boolean young = MemoryReclaim.youngCollection();
       if (!young) {
         MemoryReclaim.afterStep();
       }
       long full = fullCollections() - fullBefore;
- boolean freed = residentFallsBelow(base + (64L << 20));
+      boolean freed = residentFallsBelow(withArray - MARGIN);
       System.out.println("young=" + young + " full=" + full + " freed=" + (held && freed));
     }
 
-    /** Waits up to 2 s for the resident size to fall below {@code bytes}. */
+    /**
+     * The array: 256 MB, so that the resident size's other movements (JIT compilation, the collector's own memory:
+     * tens of MB on a loaded machine) cannot pass for it or hide it; the margin is three quarters of it.
+     */
+    static final long ARRAY_FLOATS = 64L << 20;
+    static final long MARGIN = 192L << 20;
+
+    /** Waits up to 5 s for the resident size to fall below {@code bytes}. */
     static boolean residentFallsBelow(long bytes) throws InterruptedException {
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 250; i++) {
         if (Pointer.physicalBytes() < bytes) {
           return true;
         }
@@ -97,7 +105,7 @@ class MemoryReclaimTest {
   }
 
   /**
-   * Prints "promoted=[a 64 MB array's wrapper reached the old generation] full=[full collections in one afterStep]
+   * Prints "promoted=[a 256 MB array's wrapper reached the old generation] full=[full collections in one afterStep]
    * freed=[its memory returned]".
    */
   public static final class PromotingChild {
@@ -105,9 +113,9 @@ class MemoryReclaimTest {
       Nd4j.create(DataType.FLOAT, 4).addi(1);
       MemoryReclaim.afterStep(); // the first call measures the old generation after a full collection
       Thread.sleep(200);
-      long base = Pointer.physicalBytes();
       List<Object> live = new ArrayList<>();
-      live.add(Nd4j.createUninitialized(DataType.FLOAT, 16L << 20).assign(1)); // 64 MB
+      live.add(Nd4j.createUninitialized(DataType.FLOAT, Child.ARRAY_FLOATS).assign(1));
+      long withArray = Pointer.physicalBytes();
       for (int i = 0; i < 12_000; i++) {
         live.add(new byte[1000]); // 12 MB of small objects: more than the survivor space holds
       }
@@ -119,7 +127,7 @@ class MemoryReclaimTest {
       long fullBefore = Child.fullCollections();
       MemoryReclaim.afterStep();
       long full = Child.fullCollections() - fullBefore;
-      boolean freed = Child.residentFallsBelow(base + (64L << 20));
+      boolean freed = Child.residentFallsBelow(withArray - Child.MARGIN);
       System.out.println("promoted=" + promoted + " full=" + full + " freed=" + freed);
     }
 
