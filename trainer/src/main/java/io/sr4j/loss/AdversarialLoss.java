@@ -20,15 +20,10 @@ public final class AdversarialLoss implements LossTerm {
   private final GanLoss gan;
   /** D's twin for the HR batch (relativistic form only, else null). */
   private final InputGradientGraph realD;
-  private KeptForward fakeForward;
-  private KeptForward realForward;
-
-  /**
-   * A training-mode forward pass of D: {@code graph} holds its layer state for a backward pass, {@code logits} are
-   * its outputs [N, 1].
-   */
-  public record KeptForward(InputGradientGraph graph, INDArray logits) {
-  }
+  /** D's logits [N, 1] of its kept pass on the SR batch (D holds the pass's state), or null. */
+  private INDArray fakeLogits;
+  /** The twin's logits [N, 1] of its kept pass on the HR batch (the twin holds the pass's state), or null. */
+  private INDArray realLogits;
 
   public AdversarialLoss(String name, InputGradientGraph d, GanLoss gan) {
     this.name = name;
@@ -72,12 +67,12 @@ public final class AdversarialLoss implements LossTerm {
   @Override
   public LossResult compute(INDArray sr, INDArray hr) {
     INDArray real = null; // the vanilla form does not read D(hr)
-    realForward = null;
-    fakeForward = null;
+    realLogits = null;
+    fakeLogits = null;
     long t = PhaseTimer.start();
     if (realD != null) {
       real = realD.forwardTrain(hr)[0]; // a constant for G; the pass is kept for D's update
-      realForward = new KeptForward(realD, real);
+      realLogits = real;
       PhaseTimer.stop("G step: D forward (HR)", t);
     }
     t = PhaseTimer.start();
@@ -87,28 +82,29 @@ public final class AdversarialLoss implements LossTerm {
     t = PhaseTimer.start();
     // frozen: D's parameter gradients are not computed; D's state stays for the update's backprop of this pass
     INDArray dSr = d.inputGradientsKeepingState(adv.gradient())[0];
-    fakeForward = new KeptForward(d, fake);
+    fakeLogits = fake;
     PhaseTimer.stop("G step: D backward (to SR)", t);
     return new LossResult(adv.value(), dSr);
   }
 
   /**
-   * D's forward pass on the HR batch from the last {@link #compute}, once (null for the vanilla form or when compute
-   * has not run since the last call). Valid until D's weights change.
+   * The logits of the twin's pass on the HR batch from the last {@link #compute}, whose state the twin holds for a
+   * backprop, once (null for the vanilla form or when compute has not run since the last call). Valid until D's
+   * weights change or the twin runs another pass.
    */
-  public KeptForward takeRealForward() {
-    KeptForward r = realForward;
-    realForward = null;
+  public INDArray takeRealLogits() {
+    INDArray r = realLogits;
+    realLogits = null;
     return r;
   }
 
   /**
-   * D's forward pass on the SR batch from the last {@link #compute}, ready for a backprop, once (null when compute has
-   * not run since the last call). Valid until D's weights change or D runs another pass.
+   * The logits of D's pass on the SR batch from the last {@link #compute}, whose state D holds for a backprop, once
+   * (null when compute has not run since the last call). Valid until D's weights change or D runs another pass.
    */
-  public KeptForward takeFakeForward() {
-    KeptForward f = fakeForward;
-    fakeForward = null;
+  public INDArray takeFakeLogits() {
+    INDArray f = fakeLogits;
+    fakeLogits = null;
     return f;
   }
 }

@@ -291,11 +291,11 @@ final class DnnlConvolution {
     private long reorders;
 
     /**
-     * {@code true}: nothing writes these weights in place any more (a frozen feature network), so the reordered
-     * copies are kept across passes for as long as the weights stay at the same address.
+     * Nothing writes these weights in place any more (a frozen feature network): the reordered copies are kept across
+     * passes for as long as the weights stay at the same address.
      */
-    void setConstant(boolean constant) {
-      this.constant = constant;
+    void setConstant() {
+      this.constant = true;
       invalidate();
     }
 

@@ -103,7 +103,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
 
   /** Declares that nothing writes this layer's weights in place any more (see {@link DnnlConvolution.Weights}). */
   void setConstantWeights() {
-    dnnlWeights.setConstant(true);
+    dnnlWeights.setConstant();
   }
 
   /** New weights were set: the next forward pass reorders them, also when they are constant. */

@@ -44,7 +44,7 @@ public final class HostBuffers {
       return;
     }
     InvocationHandler handler = (proxy, method, args) -> {
-      DataBuffer own = hostBuffer(method, args);
+      DataBuffer own = hostBuffer(nd4j, method, args);
       if (own != null) {
         return own;
       }
@@ -66,7 +66,7 @@ public final class HostBuffers {
   }
 
   /** Whether {@link #install()} took effect in this JVM. */
-  public static boolean installed() {
+  static boolean installed() {
     return Proxy.isProxyClass(Nd4j.getDataBufferFactory().getClass());
   }
 
@@ -85,9 +85,10 @@ public final class HostBuffers {
 
   /**
    * A JavaCPP-allocated buffer for {@code create(DataType, long, boolean)} and {@code createSame(DataBuffer, boolean)}
-   * of float or double, which ND4J calls for arrays outside workspaces; null for anything else.
+   * of float or double, which ND4J calls for arrays outside workspaces, wrapped by ND4J's factory {@code nd4j}; null
+   * for anything else.
    */
-  private static DataBuffer hostBuffer(Method method, Object[] args) {
+  private static DataBuffer hostBuffer(DataBufferFactory nd4j, Method method, Object[] args) {
     DataType type;
     long length;
     boolean zeroed;
@@ -111,7 +112,7 @@ public final class HostBuffers {
     if (zeroed) {
       Pointer.memset(memory, 0, length * type.width());
     }
-    return Nd4j.getDataBufferFactory().create(memory, type, length, type == DataType.FLOAT
+    return nd4j.create(memory, type, length, type == DataType.FLOAT
         ? FloatIndexer.create((FloatPointer) memory) : DoubleIndexer.create((DoublePointer) memory));
   }
 }

@@ -32,15 +32,14 @@ public final class DiscriminatorUpdate {
 
   /** D's update on the detached SR batch {@code fake} and the HR batch; returns D's losses and mean logits. */
   Map<String, Double> run(INDArray fake, INDArray hr, long iteration, long epoch) {
-    AdversarialLoss.KeptForward keptFake = generatorTerm.takeFakeForward();
-    AdversarialLoss.KeptForward keptReal = generatorTerm.takeRealForward();
+    INDArray fakeLogits = generatorTerm.takeFakeLogits(); // kept passes, or null
+    INDArray realLogits = generatorTerm.takeRealLogits();
     InputGradientGraph realGraph = gan.relativistic() ? generatorTerm.realDiscriminator() : d;
     long t = PhaseTimer.start();
-    INDArray fakeLogits = keptFake != null ? keptFake.logits() : d.forwardTrain(fake)[0];
-    if (keptFake == null) {
+    if (fakeLogits == null) {
+      fakeLogits = d.forwardTrain(fake)[0];
       PhaseTimer.stop("D step: D forward (SR)", t);
     }
-    INDArray realLogits = keptReal != null ? keptReal.logits() : null;
     if (realLogits == null && gan.relativistic()) {
       t = PhaseTimer.start();
       realLogits = realGraph.forwardTrain(hr)[0];

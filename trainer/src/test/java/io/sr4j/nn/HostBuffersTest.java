@@ -3,6 +3,7 @@ package io.sr4j.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.Pointer;
@@ -16,10 +17,13 @@ class HostBuffersTest {
   // allocated after it keeps it from merging into the free top of the heap, which glibc may return to the system)
   private static final int LENGTH = 16 << 10;
 
+  /** Installed by the test run's launcher session (HostBuffersSession), before any test; a second install is a no-op. */
   @Test
   void theTestRunUsesTheHostBuffersAsTheCommandLineDoes() {
-    HostBuffers.install(); // a second call changes nothing
-    assertTrue(HostBuffers.installed());
+    assertTrue(HostBuffers.installed(), "installed by HostBuffersSession");
+    Object factory = Nd4j.getDataBufferFactory();
+    HostBuffers.install();
+    assertSame(factory, Nd4j.getDataBufferFactory());
   }
 
   @Test

@@ -46,8 +46,8 @@ class DiscriminatorUpdateTest {
     InputGradientGraph fresh = discriminator(arch);
     AdversarialLoss freshTerm = new AdversarialLoss("gan", fresh, gan);
     freshTerm.compute(sr, hr);
-    assertNotNull(freshTerm.takeFakeForward()); // dropped: the update runs D on the SR batch itself
-    assertEquals(relativistic, freshTerm.takeRealForward() != null); // and on the HR batch
+    assertNotNull(freshTerm.takeFakeLogits()); // dropped: the update runs D on the SR batch itself
+    assertEquals(relativistic, freshTerm.takeRealLogits() != null); // and on the HR batch
     fresh.clearLayersStates();
     Map<String, Double> freshLosses = new DiscriminatorUpdate(freshTerm).run(sr.dup(), hr, 0, 0);
 
@@ -64,7 +64,7 @@ class DiscriminatorUpdateTest {
     AdversarialLoss term = new AdversarialLoss("gan", discriminator(arch), new GanLoss("vanilla", false, 1.0, 0.0,
         0.005));
     term.compute(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32));
-    assertNull(term.takeRealForward());
-    assertNotNull(term.takeFakeForward());
+    assertNull(term.takeRealLogits());
+    assertNotNull(term.takeFakeLogits());
   }
 }
