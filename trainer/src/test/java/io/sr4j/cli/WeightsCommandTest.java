@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,18 +103,33 @@ class WeightsCommandTest {
     CliRunner.Result cut = download(cat, "--attempts", "1");
     assertEquals(1, cut.exit());
     assertEquals(1, cut.errLines(), cut.err());
-    assertTrue(cut.err().contains("interrupted after 100000 bytes") && cut.err().contains("resume"), cut.err());
+    Matcher received = Pattern.compile("interrupted after (\\d+) bytes").matcher(cut.err());
+    assertTrue(received.find() && cut.err().contains("resume"), cut.err());
+    long kept = Long.parseLong(received.group(1));
+    assertTrue(kept > 0 && kept <= 100_000, cut.err());
     assertFalse(Files.exists(to.resolve("vgg19-" + sha256.substring(0, 8) + ".pth")), "no file under the final name");
 
     CliRunner.Result resumed = download(cat);
     assertEquals(0, resumed.exit(), resumed.err());
-    assertEquals("bytes=100000-", server.requests.get(1).range());
+    assertEquals("bytes=" + kept + "-", server.requests.get(1).range(), "resumed from the bytes received");
     assertArrayEquals(weights, Files.readAllBytes(to.resolve("vgg19-" + sha256.substring(0, 8) + ".pth")));
 
     server.cutNextAfterBytes.set(50_000); // within one run: the second attempt resumes
     Files.delete(to.resolve("vgg19-" + sha256.substring(0, 8) + ".pth"));
     assertEquals(0, download(cat, "--attempts", "3").exit());
-    assertEquals("bytes=50000-", server.requests.get(3).range());
+    assertResumedWithin(50_000, server.requests.get(3).range());
+  }
+
+  /**
+   * A resume from between 1 and {@code cut} bytes: the test server cuts the connection after {@code cut} bytes, and
+   * the last segments in flight can be lost with the connection (a CI run received 98,224 of 100,000), so the client
+   * resumes from what it actually received.
+   */
+  private static void assertResumedWithin(long cut, String range) {
+    Matcher m = Pattern.compile("bytes=(\\d+)-").matcher(range == null ? "" : range);
+    assertTrue(m.matches(), "a range request, got " + range);
+    long from = Long.parseLong(m.group(1));
+    assertTrue(from > 0 && from <= cut, range);
   }
 
   @Test
