@@ -3,12 +3,12 @@ package io.sr4j.arch;
 import io.sr4j.config.Check;
 import io.sr4j.config.InvalidValue;
 import io.sr4j.nn.ChannelAffine;
+import io.sr4j.nn.MaxPool;
 import io.sr4j.nn.PureActivation;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * AlexNet's convolutional part in torchvision's layout (weights from {@code alexnet-owt-7be5be79.pth}; Krizhevsky's
@@ -79,8 +79,7 @@ public final class AlexNetFeatures implements Architecture<AlexNetFeatures.Optio
     long in = 3;
     for (int i = 1; i <= deepest; i++) {
       if (i == 2 || i == 3) {
-        g.addLayer("pool" + (i - 1), new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3)
-            .stride(2, 2).build(), x);
+        g.addVertex("pool" + (i - 1), new MaxPool(3, 2), x);
         x = "pool" + (i - 1);
       }
       long out = (long) WIDTH_PER_64[i - 1] * o.numFeat() / 64;

@@ -1,13 +1,13 @@
 package io.sr4j.arch;
 
 import io.sr4j.nn.ChannelAffine;
+import io.sr4j.nn.MaxPool;
 import io.sr4j.nn.PureActivation;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * The convolutional part of a VGG network (Simonyan and Zisserman) as a feature extractor, shared by VGG-16 and
@@ -74,8 +74,7 @@ final class VggGraph {
     for (int b = 0; b < convsPerBlock.length; b++) {
       if (b > 0) {
         String pool = "pool" + b;
-        g.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-            .build(), x);
+        g.addVertex(pool, new MaxPool(2, 2), x);
         x = pool;
       }
       for (int c = 1; c <= convsPerBlock[b]; c++) {
