@@ -120,6 +120,14 @@ class MaxPoolTest {
   }
 
   @Test
+  void configurationSurvivesJson() {
+    ComputationGraphConfiguration conf = pool(3, 2, 2, 9, 9).getConfiguration();
+    ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
+    assertEquals(new MaxPool(3, 2), back.getVertices().get("pool"));
+    assertEquals(conf, back);
+  }
+
+  @Test
   void windowLargerThanTheInputIsRefused() {
     assertThrows(org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException.class, () -> pool(3, 2, 1, 2, 5));
     assertThrows(IllegalArgumentException.class, () -> new MaxPool(0, 1));
