@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
  * VGG-19's convolutional part (Simonyan and Zisserman), as a feature extractor for perceptual losses. Layers are
- * named conv1_1 ... conv5_4 (3x3, ReLU as separate layers relu1_1 ...; max pooling pool1 ... pool4). The outputs,
+ * named conv1_1 ... conv5_4 (3x3, each with its ReLU; max pooling pool1 ... pool4; see {@code VggGraph}). The outputs,
  * "out.&lt;layer&gt;" in the order given, are the requested {@code layers}: reluX_Y names after the ReLU (SRGAN),
  * convX_Y names before it ({@code before_activation: true}, ESRGAN) or, with {@code before_activation: false}, after
  * it; the graph stops at the deepest requested layer. The input is RGB in [0,1]; {@code input_norm} maps it to

@@ -4,7 +4,9 @@ import io.sr4j.nn.ChannelAffine;
 import io.sr4j.nn.MaxPool;
 import io.sr4j.nn.PureActivation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -12,7 +14,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 /**
  * The convolutional part of a VGG network (Simonyan and Zisserman) as a feature extractor, shared by VGG-16 and
  * VGG-19: blocks of 3x3 convolutions (num_feat times 1, 2, 4, 8, 8 channels; num_feat 64 in the published networks)
- * named convB_C, each followed by its ReLU reluB_C as a separate vertex, 2x2 max pooling poolB between blocks, an optional per-channel input map "input_norm" in front.
+ * named convB_C, each followed by its ReLU (inside the convolution, or a separate vertex reluB_C where the
+ * convolution's output before the ReLU is requested too), 2x2 max pooling poolB between blocks, an optional
+ * per-channel input map "input_norm" in front.
  * The outputs "out.&lt;layer&gt;" are the requested layers in the order given; the graph stops at the deepest one.
  */
 final class VggGraph {
@@ -70,6 +74,7 @@ final class VggGraph {
     }
     long in = 3;
     int index = 0;
+    Map<String, String> afterRelu = new HashMap<>(); // convB_C -> the vertex holding its output after the ReLU
     outer:
     for (int b = 0; b < convsPerBlock.length; b++) {
       if (b > 0) {
@@ -79,16 +84,19 @@ final class VggGraph {
       }
       for (int c = 1; c <= convsPerBlock[b]; c++) {
         String conv = "conv" + (b + 1) + "_" + c;
+        boolean relu = index < deepest || anyReluOutput;
+        // the ReLU runs inside the convolution unless the pre-activation is itself an output
+        boolean fused = relu && !(beforeActivation && layers.contains(conv));
         // Kaiming normal, as torchvision initialises VGG: random features (smoke tests) keep their scale to the end
-        g.addLayer(conv, Layers.conv(3, in, (long) numFeat * WIDTH[b], Layers.IDENTITY, Layers.kaiming(1.0), true), x);
+        g.addLayer(conv, Layers.conv(3, in, (long) numFeat * WIDTH[b], fused ? Layers.RELU : Layers.IDENTITY,
+            Layers.kaiming(1.0), true), x);
         in = (long) numFeat * WIDTH[b];
-        if (index < deepest || anyReluOutput) {
-          String relu = "relu" + (b + 1) + "_" + c;
-          g.addVertex(relu, new PureActivation(Layers.RELU), conv);
-          x = relu;
-        } else {
-          x = conv;
+        x = conv;
+        if (relu && !fused) {
+          x = "relu" + (b + 1) + "_" + c;
+          g.addVertex(x, new PureActivation(Layers.RELU), conv);
         }
+        afterRelu.put(conv, x);
         if (index == deepest) {
           break outer;
         }
@@ -101,7 +109,8 @@ final class VggGraph {
     for (int i = 0; i < outputs.length; i++) {
       String layer = layers.get(i);
       outputs[i] = "out." + layer;
-      String source = beforeActivation ? layer : layer.replace("conv", "relu");
+      String conv = layer.replace("relu", "conv");
+      String source = beforeActivation && layer.equals(conv) ? conv : afterRelu.get(conv);
       g.addVertex(outputs[i], new PureActivation(Layers.IDENTITY), source);
     }
     return g.setOutputs(outputs).setInputTypes(InputType.convolutional(128, 128, 3)).build();
