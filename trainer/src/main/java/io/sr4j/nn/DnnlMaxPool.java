@@ -105,6 +105,11 @@ final class DnnlMaxPool {
       return Nd4j.createUninitialized(DataType.BYTE, Math.max(1, trainingPd.workspace_desc().get_size()));
     }
 
+    /** Whether {@code ws} (may be null) has this shape's workspace size. */
+    boolean workspaceFits(INDArray ws) {
+      return ws != null && ws.length() == Math.max(1, trainingPd.workspace_desc().get_size());
+    }
+
     /** out = maxpool(x); with a workspace from {@link #newWorkspace} (training), else without. */
     synchronized void forward(INDArray x, INDArray out, INDArray ws) {
       src.set_data_handle(DnnlConvolution.pointer(x));

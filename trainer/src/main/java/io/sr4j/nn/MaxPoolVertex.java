@@ -22,6 +22,8 @@ public class MaxPoolVertex extends SingleInputVertex {
   private final int stride;
   /** oneDNN workspace of the last training-mode forward pass (oneDNN path), else null. */
   private INDArray workspace;
+  /** The memory of the last workspace, kept after {@code clear} for the next training pass of the same shape. */
+  private INDArray workspaceMemory;
 
   MaxPoolVertex(ComputationGraph graph, String name, int idx, int kernel, int stride, DataType type) {
     super(graph, name, idx, type);
@@ -43,7 +45,10 @@ public class MaxPoolVertex extends SingleInputVertex {
     if (onednn(x)) {
       DnnlMaxPool.Kernels k = DnnlMaxPool.kernels(shape);
       if (training) {
-        workspace = k.newWorkspace();
+        if (!k.workspaceFits(workspaceMemory)) {
+          workspaceMemory = k.newWorkspace();
+        }
+        workspace = workspaceMemory;
       }
       k.forward(dense(x), out, workspace);
       return out;
