@@ -74,7 +74,9 @@ final class VggGraph {
     }
     long in = 3;
     int index = 0;
-    Map<String, String> afterRelu = new HashMap<>(); // convB_C -> the vertex holding its output after the ReLU
+    // convB_C -> the vertex holding its output after its ReLU (the convolution itself when the ReLU is inside it, and
+    // for a last convolution without ReLU)
+    Map<String, String> afterRelu = new HashMap<>();
     outer:
     for (int b = 0; b < convsPerBlock.length; b++) {
       if (b > 0) {

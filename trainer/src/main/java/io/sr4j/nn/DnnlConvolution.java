@@ -203,6 +203,11 @@ final class DnnlConvolution {
     return true;
   }
 
+  /** {@code a} itself if it is dense row-major, else a c-order copy. */
+  static INDArray dense(INDArray a) {
+    return isDenseRowMajor(a) ? a : a.dup('c');
+  }
+
   /** Address of the first element of {@code a} (float, dense row-major) as a JavaCPP pointer. */
   static Pointer pointer(INDArray a) {
     if (!isDenseRowMajor(a)) {

@@ -28,14 +28,14 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DnnlMaxPool {
   private static final int MAX_CACHED = 256;
 
-  /** Input [n, c, h, w], square-or-not window and stride. */
-  record Shape(long n, long c, long h, long w, int kH, int kW, int sH, int sW) {
+  /** Input [n, c, h, w], square window {@code kernel}, stride {@code stride} along both axes. */
+  record Shape(long n, long c, long h, long w, int kernel, int stride) {
     long outH() {
-      return (h - kH) / sH + 1;
+      return (h - kernel) / stride + 1;
     }
 
     long outW() {
-      return (w - kW) / sW + 1;
+      return (w - kernel) / stride + 1;
     }
 
     long[] src() {
@@ -72,12 +72,13 @@ final class DnnlMaxPool {
     private Kernels(Shape s) {
       memory.desc srcDesc = DnnlConvolution.plain(s.src(), memory.format_tag.nchw);
       memory.desc dstDesc = DnnlConvolution.plain(s.dst(), memory.format_tag.nchw);
-      long[] strides = {s.sH(), s.sW()};
-      long[] kernel = {s.kH(), s.kW()};
+      long[] strides = {s.stride(), s.stride()};
+      long[] kernel = {s.kernel(), s.kernel()};
       long[] noPad = {0, 0};
       // right/bottom padding that makes (in + padR - k) / stride + 1 = out exactly: negative for rows or columns that
       // no window reaches, which oneDNN requires to be stated
-      long[] padR = {(s.outH() - 1) * s.sH() + s.kH() - s.h(), (s.outW() - 1) * s.sW() + s.kW() - s.w()};
+      long[] padR = {(s.outH() - 1) * s.stride() + s.kernel() - s.h(),
+          (s.outW() - 1) * s.stride() + s.kernel() - s.w()};
       trainingPd = new pooling_forward.primitive_desc(new pooling_forward.desc(prop_kind.forward_training,
           algorithm.pooling_max, srcDesc, dstDesc, strides, kernel, noPad, padR), DnnlConvolution.Native.ENGINE);
       training = new pooling_forward(trainingPd);
@@ -102,12 +103,16 @@ final class DnnlMaxPool {
 
     /** A new array for the workspace of one training-mode forward pass. */
     INDArray newWorkspace() {
-      return Nd4j.createUninitialized(DataType.BYTE, Math.max(1, trainingPd.workspace_desc().get_size()));
+      return Nd4j.createUninitialized(DataType.BYTE, workspaceBytes());
     }
 
     /** Whether {@code ws} (may be null) has this shape's workspace size. */
     boolean workspaceFits(INDArray ws) {
-      return ws != null && ws.length() == Math.max(1, trainingPd.workspace_desc().get_size());
+      return ws != null && ws.length() == workspaceBytes();
+    }
+
+    private long workspaceBytes() {
+      return Math.max(1, trainingPd.workspace_desc().get_size());
     }
 
     /** out = maxpool(x); with a workspace from {@link #newWorkspace} (training), else without. */

@@ -197,7 +197,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
       INDArray out = backpropCache != null ? backpropCache : convolve(x, ArrayType.BP_WORKING_MEM, workspaceMgr);
       backpropCache = keepState ? out : null;
       INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, out.shape(), 'c');
-      DnnlConvolution.kernels(shape(x)).reluBackward(contiguous(delta), out, dz);
+      DnnlConvolution.kernels(shape(x)).reluBackward(DnnlConvolution.dense(delta), out, dz);
       delta = dz;
     } else if (!(activation instanceof ActivationIdentity)) {
       double negativeSlope = reluNegativeSlope(activation);
@@ -227,8 +227,8 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     INDArray gradW = parameterGradients ? gradientViews.get(FastConv2DParamInitializer.WEIGHT_KEY) : null;
     INDArray gradB = parameterGradients && hasBias() ? gradientViews.get(FastConv2DParamInitializer.BIAS_KEY) : null;
     if (DnnlConvolution.enabledFor(dataType)) {
-      DnnlConvolution.kernels(shape(x)).backward(contiguous(x), weights, contiguous(delta), gradX, gradW, gradB,
-          dnnlWeights);
+      DnnlConvolution.kernels(shape(x)).backward(DnnlConvolution.dense(x), weights, DnnlConvolution.dense(delta),
+          gradX, gradW, gradB, dnnlWeights);
     } else if (!inputGradient) {
       if (c.getStride()[0] == 1 && c.getStride()[1] == 1) {
         return new Pair<>(parameterGradients(x, delta), null);
@@ -299,11 +299,6 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
         k[0], k[1], s[0], s[1], args[4], args[5], hasBias(), fusedReluSlope());
   }
 
-  /** {@code a} itself if it is c-contiguous, else a c-order copy. */
-  private static INDArray contiguous(INDArray a) {
-    return DnnlConvolution.isDenseRowMajor(a) ? a : a.dup('c');
-  }
-
   /**
    * Weight and bias gradients alone, for a stride-1 layer whose input gradient is not needed. The weight gradient
    * {@code dW[o, c, ky, kx] = sum_n sum_p delta[n, o, p] x[n, c, p + k]} is itself a convolution with the roles
@@ -357,7 +352,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
         new long[] {input.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
     INDArray weights = getParam(FastConv2DParamInitializer.WEIGHT_KEY);
     if (DnnlConvolution.enabledFor(dataType)) {
-      DnnlConvolution.kernels(shape(x)).forward(contiguous(x), weights,
+      DnnlConvolution.kernels(shape(x)).forward(DnnlConvolution.dense(x), weights,
           hasBias() ? getParam(FastConv2DParamInitializer.BIAS_KEY) : null, z, dnnlWeights);
       return z;
     }

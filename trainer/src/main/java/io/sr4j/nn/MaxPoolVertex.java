@@ -39,8 +39,7 @@ public class MaxPoolVertex extends SingleInputVertex {
       throw new IllegalArgumentException("MaxPool " + vertexName + ": input " + Arrays.toString(x.shape())
           + " is smaller than the " + kernel + "x" + kernel + " window");
     }
-    DnnlMaxPool.Shape shape = new DnnlMaxPool.Shape(x.size(0), x.size(1), x.size(2), x.size(3), kernel, kernel,
-        stride, stride);
+    DnnlMaxPool.Shape shape = shape(x);
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), shape.dst(), 'c');
     if (onednn(x)) {
       DnnlMaxPool.Kernels k = DnnlMaxPool.kernels(shape);
@@ -50,7 +49,7 @@ public class MaxPoolVertex extends SingleInputVertex {
         }
         workspace = workspaceMemory;
       }
-      k.forward(dense(x), out, workspace);
+      k.forward(DnnlConvolution.dense(x), out, workspace);
       return out;
     }
     Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(args()).build());
@@ -66,8 +65,7 @@ public class MaxPoolVertex extends SingleInputVertex {
       if (workspace == null) {
         throw new IllegalStateException("MaxPool " + vertexName + ": backprop needs a training-mode forward pass");
       }
-      DnnlMaxPool.kernels(new DnnlMaxPool.Shape(x.size(0), x.size(1), x.size(2), x.size(3), kernel, kernel, stride,
-          stride)).backward(dense(eps.castTo(x.dataType())), workspace, dx);
+      DnnlMaxPool.kernels(shape(x)).backward(DnnlConvolution.dense(eps.castTo(x.dataType())), workspace, dx);
     } else {
       Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, eps.castTo(x.dataType())).addOutputs(dx)
           .addIntegerArguments(args()).build());
@@ -86,12 +84,12 @@ public class MaxPoolVertex extends SingleInputVertex {
     return new int[] {kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, 0};
   }
 
-  private static boolean onednn(INDArray x) {
-    return x.dataType() == DataType.FLOAT && DnnlConvolution.enabledFor(DataType.FLOAT);
+  private DnnlMaxPool.Shape shape(INDArray x) {
+    return new DnnlMaxPool.Shape(x.size(0), x.size(1), x.size(2), x.size(3), kernel, stride);
   }
 
-  private static INDArray dense(INDArray a) {
-    return DnnlConvolution.isDenseRowMajor(a) ? a : a.dup('c');
+  private static boolean onednn(INDArray x) {
+    return DnnlConvolution.enabledFor(x.dataType());
   }
 
   @Override

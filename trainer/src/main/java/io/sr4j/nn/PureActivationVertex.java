@@ -28,7 +28,7 @@ public class PureActivationVertex extends SingleInputVertex {
     double slope = dnnlReluSlope(x);
     if (!Double.isNaN(slope)) {
       INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
-      DnnlRelu.forward(slope, dense(x), out);
+      DnnlRelu.forward(slope, DnnlConvolution.dense(x), out);
       return out;
     }
     return function.getActivation(workspaceMgr.dup(ArrayType.ACTIVATIONS, x, 'c'), training);
@@ -40,7 +40,7 @@ public class PureActivationVertex extends SingleInputVertex {
     double slope = dnnlReluSlope(inputs[0]);
     if (!Double.isNaN(slope) && eps.dataType() == DataType.FLOAT) {
       INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, eps.shape(), 'c');
-      DnnlRelu.backwardFromInput(slope, dense(eps), dense(inputs[0]), dx);
+      DnnlRelu.backwardFromInput(slope, DnnlConvolution.dense(eps), DnnlConvolution.dense(inputs[0]), dx);
       return new Pair<>(null, new INDArray[] {dx});
     }
     INDArray in = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, inputs[0], 'c');
@@ -52,10 +52,6 @@ public class PureActivationVertex extends SingleInputVertex {
   private double dnnlReluSlope(INDArray x) {
     return x.dataType() == DataType.FLOAT && DnnlConvolution.enabledFor(DataType.FLOAT)
         ? FastConv2DLayer.reluNegativeSlope(function) : Double.NaN;
-  }
-
-  private static INDArray dense(INDArray a) {
-    return DnnlConvolution.isDenseRowMajor(a) ? a : a.dup('c');
   }
 
   @Override
