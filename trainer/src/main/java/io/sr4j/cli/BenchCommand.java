@@ -119,7 +119,8 @@ final class BenchCommand implements Runnable {
     int iters;
 
     @Option(names = "--shapes", split = ",", paramLabel = "GROUP", defaultValue = "reference,rrdb,vgg19,vgg128d,srcnn",
-        description = "Shape groups: reference (3x3 64->64, 16x64x32x32), rrdb, vgg19, vgg128d, srcnn. Default: all.")
+        description = "Shape groups: reference (3x3 64->64, 16x64x32x32, blocked and NCHW activations), rrdb, "
+            + "vgg19, vgg128d, srcnn. Default: all.")
     List<String> shapes;
 
     @Option(names = "--no-libnd4j", description = "Time the oneDNN primitives only.")
@@ -150,13 +151,15 @@ final class BenchCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "float, %d ND4J threads, %d timed calls per pass (median ms per call)%n", r.threads(),
           r.timedIterations());
-      out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", "case", "shape", "fwd",
-          "bwd-d", "bwd-w", "bwd", "GFLOP/s", "fwd", "bwd-d", "bwd", "GFLOP/s");
-      out.printf(Locale.ROOT, "%-26s %-24s | %-39s | %-31s%n", "", "", "oneDNN primitives (FastConv2D)",
+      out.printf(Locale.ROOT, "layout: input/output activations of the oneDNN primitives, n = NCHW, b = blocked "
+          + "nChw16c (as the zoo's networks run them); libnd4j's ops: NCHW%n");
+      out.printf(Locale.ROOT, "%-26s %-24s %-6s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", "case", "shape",
+          "layout", "fwd", "bwd-d", "bwd-w", "bwd", "GFLOP/s", "fwd", "bwd-d", "bwd", "GFLOP/s");
+      out.printf(Locale.ROOT, "%-26s %-24s %-6s | %-39s | %-31s%n", "", "", "", "oneDNN primitives (FastConv2D)",
           noLibnd4j ? "" : "libnd4j conv2d / deconv2d / conv2d_bp");
       for (ConvBenchmark.Row row : r.rows()) {
-        out.printf(Locale.ROOT, "%-26s %-24s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
-            shape(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),
+        out.printf(Locale.ROOT, "%-26s %-24s %-6s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
+            shape(row.conv()), layout(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),
             ms(row.newBwdMs()), gflops(row.newGflops()), ms(row.libFwdMs()), ms(row.libBwdDataMs()),
             ms(row.libBwdMs()), gflops(row.libGflops()));
       }
@@ -169,6 +172,10 @@ final class BenchCommand implements Runnable {
     private static String shape(ConvBenchmark.Case c) {
       return String.format(Locale.ROOT, "%dx%dx%dx%d k%d%s", c.n(), c.inC(), c.h(), c.w(), c.kernel(),
           c.stride() == 1 ? "" : " s" + c.stride());
+    }
+
+    private static String layout(ConvBenchmark.Case c) {
+      return (c.blockedSrc() ? "b" : "n") + "/" + (c.blockedDst() ? "b" : "n");
     }
 
     private static String ms(double v) {

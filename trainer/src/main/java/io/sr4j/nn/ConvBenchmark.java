@@ -14,8 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Times the convolution kernels behind {@link FastConv2D}, float, per pass, on the shapes of the zoo: this project's
  * oneDNN primitives ({@link DnnlConvolution}: forward, backward-data, backward-weights, and the whole backward in one
  * call) and libnd4j's ops ({@code conv2d}, {@code deconv2d} with the same weights for the input gradient alone,
- * {@code conv2d_bp} for both gradients; libnd4j has no weight-gradient-only op). Arrays are allocated once per shape; every timed call
- * writes into them. Each number is the median of the timed calls.
+ * {@code conv2d_bp} for both gradients; libnd4j has no weight-gradient-only op). The oneDNN primitives read and
+ * write the activations in the layouts of the case (NCHW or nChw16c, reordered where the primitive prefers another);
+ * libnd4j's ops always NCHW. Arrays are allocated once per shape; every timed call writes into them. Each number is
+ * the median of the timed calls.
  *
  * <p>FLOPs of one pass (forward, backward-data or backward-weights) are {@code 2*N*Cout*outH*outW*Cin*kH*kW};
  * fwd+bwd GFLOP/s count three passes over the time of a forward plus a whole backward.
@@ -27,11 +29,12 @@ public final class ConvBenchmark {
 
   /**
    * A convolution of the zoo: group ("reference", "rrdb", "vgg19", "vgg128d", "srcnn"), name, input [n, inC, h, w],
-   * outC, kernel, stride, zero padding per side, bias, and whether the input gradient is needed (not for a
-   * network's first layer).
+   * outC, kernel, stride, zero padding per side, bias, whether the input gradient is needed (not for a network's
+   * first layer), and whether its input / output activations are in the blocked layout nChw16c, as the zoo's
+   * networks run it ({@link BlockedLayouts}), rather than NCHW.
    */
   public record Case(String group, String name, int n, int inC, int h, int w, int outC, int kernel, int stride,
-      int pad, boolean bias, boolean inputGradient) {
+      int pad, boolean bias, boolean inputGradient, boolean blockedSrc, boolean blockedDst) {
 
     int outH() {
       return (h + 2 * pad - kernel) / stride + 1;
@@ -52,29 +55,38 @@ public final class ConvBenchmark {
     }
   }
 
-  /** The zoo's convolutions: the 16x64x32x32 reference, RRDBNet, VGG-19 at 128 px, VGG-128 D, SRCNN 9-1-5. */
+  /**
+   * The zoo's convolutions, with the activation layouts its networks run them with: the 16x64x32x32 reference (blocked
+   * as between RRDBNet's 64->64 convolutions, and NCHW), RRDBNet, VGG-19 at 128 px (ESRGAN's conv5_4 features: NCHW
+   * around the poolings), VGG-128 D (NCHW around its BatchNorms), SRCNN 9-1-5.
+   */
   public static List<Case> zooCases() {
     List<Case> c = new ArrayList<>();
-    c.add(new Case("reference", "3x3 64->64", 16, 64, 32, 32, 64, 3, 1, 1, true, true));
+    c.add(new Case("reference", "3x3 64->64", 16, 64, 32, 32, 64, 3, 1, 1, true, true, true, true));
+    c.add(new Case("reference", "3x3 64->64 NCHW", 16, 64, 32, 32, 64, 3, 1, 1, true, true, false, false));
     int[][] rrdb = {{64, 32}, {96, 32}, {128, 32}, {160, 32}, {192, 64}};
     for (int[] io : rrdb) {
-      c.add(new Case("rrdb", "RDB conv " + io[0] + "->" + io[1], 4, io[0], 32, 32, io[1], 3, 1, 1, true, true));
+      c.add(new Case("rrdb", "RDB conv " + io[0] + "->" + io[1], 4, io[0], 32, 32, io[1], 3, 1, 1, true, true,
+          true, true));
     }
-    c.add(new Case("rrdb", "conv_up 64->64 @64", 4, 64, 64, 64, 64, 3, 1, 1, true, true));
-    int[][] vgg = {{3, 64, 128}, {64, 64, 128}, {64, 128, 64}, {128, 128, 64}, {128, 256, 32}, {256, 256, 32},
-        {256, 512, 16}, {512, 512, 16}, {512, 512, 8}};
+    c.add(new Case("rrdb", "conv_up 64->64 @64", 4, 64, 64, 64, 64, 3, 1, 1, true, true, true, true));
+    // {inC, outC, size, blocked input, blocked output}: the first convolution of a stage reads a pooling's output,
+    // the last one feeds a pooling (or is the requested conv5_4)
+    int[][] vgg = {{3, 64, 128, 0, 1}, {64, 64, 128, 1, 0}, {64, 128, 64, 0, 1}, {128, 128, 64, 1, 0},
+        {128, 256, 32, 0, 1}, {256, 256, 32, 1, 1}, {256, 512, 16, 0, 1}, {512, 512, 16, 1, 1}, {512, 512, 8, 1, 1}};
     for (int[] v : vgg) {
       c.add(new Case("vgg19", "VGG-19 " + v[0] + "->" + v[1] + " @" + v[2], 4, v[0], v[2], v[2], v[1], 3, 1, 1,
-          true, true));
+          true, true, v[3] == 1, v[4] == 1));
     }
     int[][] d = {{64, 128}, {128, 64}, {256, 32}, {512, 16}, {512, 8}};
     for (int[] v : d) {
+      // only the first strided convolution reads a convolution's output; each feeds a BatchNorm
       c.add(new Case("vgg128d", "D 4x4 s2 " + v[0] + " @" + v[1], 4, v[0], v[1], v[1], v[0], 4, 2, 1, false,
-          true));
+          true, v[1] == 128, false));
     }
-    c.add(new Case("srcnn", "SRCNN 9x9 1->64 (first)", 128, 1, 33, 33, 64, 9, 1, 0, true, false));
-    c.add(new Case("srcnn", "SRCNN 1x1 64->32", 128, 64, 25, 25, 32, 1, 1, 0, true, true));
-    c.add(new Case("srcnn", "SRCNN 5x5 32->1", 128, 32, 25, 25, 1, 5, 1, 0, true, true));
+    c.add(new Case("srcnn", "SRCNN 9x9 1->64 (first)", 128, 1, 33, 33, 64, 9, 1, 0, true, false, false, true));
+    c.add(new Case("srcnn", "SRCNN 1x1 64->32", 128, 64, 25, 25, 32, 1, 1, 0, true, true, true, true));
+    c.add(new Case("srcnn", "SRCNN 5x5 32->1", 128, 32, 25, 25, 1, 5, 1, 0, true, true, true, false));
     return c;
   }
 
@@ -126,7 +138,7 @@ public final class ConvBenchmark {
 
     DnnlConvolution.Kernels k = DnnlConvolution.kernels(new DnnlConvolution.ConvShape(c.n(), c.inC(), c.h(),
         c.w(), c.outC(), c.outH(), c.outW(), c.kernel(), c.kernel(), c.stride(), c.stride(), c.pad(), c.pad(),
-        c.bias(), Double.NaN));
+        c.bias(), Double.NaN, c.blockedSrc(), c.blockedDst()));
     DnnlConvolution.Weights weights = new DnnlConvolution.Weights();
     k.forward(x, w, b, z, weights);
     double fwd = medianMs(() -> k.forward(x, w, b, z, weights), warmup, timed);

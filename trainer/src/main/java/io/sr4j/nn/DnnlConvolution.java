@@ -33,8 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * convolution shape, created on first use and cached for the life of the process.
  *
  * <p>Every primitive (forward, backward-data, backward-weights) uses the direct algorithm with the memory layouts
- * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over plain
- * NCHW / OIHW arrays; a (leaky) ReLU after the convolution can run inside the forward primitive (a post-op on the
+ * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over OIHW
+ * weights and NCHW activations, or activations already in {@code nChw16c} ({@link ConvShape#blockedSrc},
+ * {@link ConvShape#blockedDst}: no reorder where that is the primitive's layout); a (leaky) ReLU after the convolution can run inside the forward primitive (a post-op on the
  * blocked output, before it is reordered), its backward then being one elementwise primitive on the layer's output.
  * Each primitive argument whose preferred layout differs is reordered into, or out of, a buffer of the calling thread
  * that is reused by every call and every shape, and only grows (a new buffer of a few MB per call costs more in page
@@ -94,16 +95,41 @@ final class DnnlConvolution {
     return cpu;
   }
 
+  /** Channels per block of the blocked activation layout {@code nChw16c} ({@link ConvShape#blockedSrc}). */
+  static final int CHANNEL_BLOCK = 16;
+
   /**
    * A convolution shape: input [n, inC, inH, inW] (after any edge padding), weights [outC, inC, kH, kW], output
    * [n, outC, outH, outW], zero padding (padH, padW) on each side; {@code reluSlope}: the negative-side slope of a
    * (leaky) ReLU fused into the forward pass ({@code out = z > 0 ? z : reluSlope * z}), NaN for none.
+   * {@code blockedSrc} / {@code blockedDst}: the input (and its gradient) / the output (and its gradient) are held
+   * in the blocked layout {@code nChw16c} instead of NCHW (see {@link BlockedLayouts}): an array of shape
+   * [N, C, H, W] holds element (n, c, y, x) at offset {@code (((n * C/16 + c/16) * H + y) * W + x) * 16 + c % 16}.
    */
   record ConvShape(long n, long inC, long inH, long inW, long outC, long outH, long outW, int kH, int kW,
-      int strideH, int strideW, int padH, int padW, boolean bias, double reluSlope) {
+      int strideH, int strideW, int padH, int padW, boolean bias, double reluSlope, boolean blockedSrc,
+      boolean blockedDst) {
+
+    ConvShape {
+      if (blockedSrc && inC % CHANNEL_BLOCK != 0 || blockedDst && outC % CHANNEL_BLOCK != 0) {
+        throw new IllegalArgumentException("blocked layouts need channel counts divisible by " + CHANNEL_BLOCK
+            + ", got inC " + inC + (blockedSrc ? " (blocked)" : "") + ", outC " + outC
+            + (blockedDst ? " (blocked)" : ""));
+      }
+    }
 
     boolean fusedRelu() {
       return !Double.isNaN(reluSlope);
+    }
+
+    /** The layout the caller's input (and input gradient) arrays are in. */
+    memory.desc userSrc() {
+      return plain(src(), blockedSrc ? memory.format_tag.nChw16c : memory.format_tag.nchw);
+    }
+
+    /** The layout the caller's output (and output gradient) arrays are in. */
+    memory.desc userDst() {
+      return plain(dst(), blockedDst ? memory.format_tag.nChw16c : memory.format_tag.nchw);
     }
 
     long[] src() {
@@ -226,8 +252,8 @@ final class DnnlConvolution {
   }
 
   /**
-   * One tensor argument of a primitive: the caller's array in its plain layout and, when the primitive prefers
-   * another layout, a persistent buffer in that layout with the reorders between the two.
+   * One tensor argument of a primitive: the caller's array in its layout (NCHW, OIHW or nChw16c) and, when the
+   * primitive prefers another layout, a persistent buffer in that layout with the reorders between the two.
    */
   private static final class Operand {
     final memory user;
@@ -388,8 +414,8 @@ final class DnnlConvolution {
       }
       this.forwardPd = new convolution_forward.primitive_desc(d, attributes, Native.ENGINE);
       this.forward = new convolution_forward(forwardPd);
-      this.fwdSrc = new Operand(plain(s.src(), memory.format_tag.nchw), forwardPd.src_desc(), Role.SRC);
-      this.fwdDst = new Operand(plain(s.dst(), memory.format_tag.nchw), forwardPd.dst_desc(), Role.DST);
+      this.fwdSrc = new Operand(s.userSrc(), forwardPd.src_desc(), Role.SRC);
+      this.fwdDst = new Operand(s.userDst(), forwardPd.dst_desc(), Role.DST);
       this.fwdWeightsUser = new memory(plain(s.weights(), memory.format_tag.oihw), Native.ENGINE, new Pointer());
       this.fwdBias = s.bias() ? new memory(bias, Native.ENGINE, new Pointer()) : null;
       fwdArgs.put(DNNL_ARG_SRC, fwdSrc.internal);
@@ -495,15 +521,15 @@ final class DnnlConvolution {
     final IntMemoryMap weightsArgs = new IntMemoryMap();
 
     Backward(ConvShape s, convolution_forward.primitive_desc hint) {
-      memory.desc plainSrc = plain(s.src(), memory.format_tag.nchw);
-      memory.desc plainDst = plain(s.dst(), memory.format_tag.nchw);
+      memory.desc userSrc = s.userSrc();
+      memory.desc userDst = s.userDst();
       memory.desc plainWeights = plain(s.weights(), memory.format_tag.oihw);
       dataPd = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
           algorithm.convolution_direct, any(s.src()), any(s.weights()), any(s.dst()), s.strides(), s.padL(),
           s.padR()), Native.ENGINE, hint);
       data = new convolution_backward_data(dataPd);
-      dataDiffDst = new Operand(plainDst, dataPd.diff_dst_desc(), Role.DIFF_DST);
-      dataDiffSrc = new Operand(plainSrc, dataPd.diff_src_desc(), Role.DIFF_SRC);
+      dataDiffDst = new Operand(userDst, dataPd.diff_dst_desc(), Role.DIFF_DST);
+      dataDiffSrc = new Operand(userSrc, dataPd.diff_src_desc(), Role.DIFF_SRC);
       weightsUser = new memory(plainWeights, Native.ENGINE, new Pointer());
       dataArgs.put(DNNL_ARG_DIFF_DST, dataDiffDst.internal);
       dataArgs.put(DNNL_ARG_DIFF_SRC, dataDiffSrc.internal);
@@ -513,9 +539,9 @@ final class DnnlConvolution {
           algorithm.convolution_direct, any(s.src()), any(s.weights()), bias, any(s.dst()), s.strides(), s.padL(),
           s.padR()), Native.ENGINE, hint);
       weightsPrim = new convolution_backward_weights(weightsPd);
-      weightsSrc = new Operand(plainSrc, weightsPd.src_desc(), Role.SRC);
+      weightsSrc = new Operand(userSrc, weightsPd.src_desc(), Role.SRC);
       weightsDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc()) ? dataDiffDst
-          : new Operand(plainDst, weightsPd.diff_dst_desc(), Role.DIFF_DST_FOR_WEIGHTS);
+          : new Operand(userDst, weightsPd.diff_dst_desc(), Role.DIFF_DST_FOR_WEIGHTS);
       weightsDiff = new Operand(plainWeights, weightsPd.diff_weights_desc(), Role.DIFF_WEIGHTS);
       diffBias = s.bias() ? new memory(bias, Native.ENGINE, new Pointer()) : null;
       weightsArgs.put(DNNL_ARG_SRC, weightsSrc.internal);

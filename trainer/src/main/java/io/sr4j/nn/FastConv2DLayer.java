@@ -60,6 +60,13 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
   /** True while {@link InputGradientGraph#inputGradientsKeepingState} runs: backprop leaves the cache as it is. */
   private boolean keepState;
 
+  /**
+   * Whether this layer's input / output (and their gradients) are in the blocked layout {@code nChw16c} rather than
+   * NCHW, as {@link BlockedLayouts} planned it for the graph (oneDNN path only).
+   */
+  private boolean blockedInput;
+  private boolean blockedOutput;
+
   public FastConv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -99,6 +106,33 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
   @Override
   public void keepBackpropState(boolean keep) {
     this.keepState = keep;
+  }
+
+  /**
+   * Sets the layouts of this layer's input and output arrays (see {@link BlockedLayouts}): blocked {@code nChw16c}
+   * or NCHW. Blocked arrays need the oneDNN path, zero padding and channel counts divisible by 16.
+   */
+  void setBlockedLayouts(boolean input, boolean output) {
+    if (input && !canBlockInput() || output && !canBlockOutput()) {
+      FastConv2D c = layerConf();
+      throw new IllegalArgumentException("FastConv2D " + layerId() + " (" + dataType + ", " + c.getNIn() + " -> "
+          + c.getNOut() + " channels, padding " + c.getPaddingMode() + ") cannot have a blocked "
+          + (input && !canBlockInput() ? "input" : "output"));
+    }
+    this.blockedInput = input;
+    this.blockedOutput = output;
+  }
+
+  /** Whether this layer can read its input in the blocked layout (oneDNN path, zero padding, 16k channels). */
+  boolean canBlockInput() {
+    FastConv2D c = layerConf();
+    return DnnlConvolution.enabledFor(dataType) && c.getPaddingMode() != FastConv2D.Padding.REPLICATE
+        && c.getNIn() % DnnlConvolution.CHANNEL_BLOCK == 0;
+  }
+
+  /** Whether this layer can write its output in the blocked layout (oneDNN path, 16k channels). */
+  boolean canBlockOutput() {
+    return DnnlConvolution.enabledFor(dataType) && layerConf().getNOut() % DnnlConvolution.CHANNEL_BLOCK == 0;
   }
 
   /** Declares that nothing writes this layer's weights in place any more (see {@link DnnlConvolution.Weights}). */
@@ -230,17 +264,20 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
       DnnlConvolution.kernels(shape(x)).backward(DnnlConvolution.dense(x), weights, DnnlConvolution.dense(delta),
           gradX, gradW, gradB, dnnlWeights);
     } else if (!inputGradient) {
+      requireNchw();
       if (c.getStride()[0] == 1 && c.getStride()[1] == 1) {
         return new Pair<>(parameterGradients(x, delta), null);
       }
       gradX = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
       libnd4jBackward(x, weights, delta, gradX, gradW, gradB);
     } else if (!parameterGradients && transposedConvolutionCovers(x, delta)) {
+      requireNchw();
       // dL/dx is the transposed convolution of delta with the same weights: libnd4j deconv2d, whose [iC, oC, kH,
       // kW] weight format is the convolution's OIHW array as it is.
       Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(delta, weights).addOutputs(gradX)
           .addIntegerArguments(convArgs()).build());
     } else {
+      requireNchw();
       libnd4jBackward(x, weights, delta, gradX,
           gradW != null ? gradW : Nd4j.createUninitialized(dataType, weights.shape()),
           gradB != null || !hasBias() ? gradB : Nd4j.createUninitialized(dataType, layerConf().getNOut()));
@@ -296,7 +333,16 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
     int[] s = c.getStride();
     int[] args = convArgs();
     return new DnnlConvolution.ConvShape(x.size(0), x.size(1), x.size(2), x.size(3), c.getNOut(), out[0], out[1],
-        k[0], k[1], s[0], s[1], args[4], args[5], hasBias(), fusedReluSlope());
+        k[0], k[1], s[0], s[1], args[4], args[5], hasBias(), fusedReluSlope(), blockedInput, blockedOutput);
+  }
+
+  /** Fails unless this layer's arrays are NCHW: libnd4j's ops do not read blocked layouts. */
+  private void requireNchw() {
+    if (blockedInput || blockedOutput) {
+      throw new IllegalStateException("FastConv2D " + layerId() + " was planned with blocked layouts, which need "
+          + "the oneDNN convolution (system property " + DnnlConvolution.PROPERTY + " is now '"
+          + System.getProperty(DnnlConvolution.PROPERTY) + "' for " + dataType + ")");
+    }
   }
 
   /**
@@ -356,6 +402,7 @@ public class FastConv2DLayer extends BaseLayer<FastConv2D> implements ParameterG
           hasBias() ? getParam(FastConv2DParamInitializer.BIAS_KEY) : null, z, dnnlWeights);
       return z;
     }
+    requireNchw();
     DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
     if (hasBias()) {
       op.addInputs(x, weights, getParam(FastConv2DParamInitializer.BIAS_KEY));

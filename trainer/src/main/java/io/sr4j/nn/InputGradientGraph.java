@@ -6,7 +6,9 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -59,6 +61,34 @@ public class InputGradientGraph extends ComputationGraph {
           + c.getInferenceWorkspaceMode());
     }
     return c;
+  }
+
+  /**
+   * DL4J's initialisation, then the {@link BlockedLayouts} plan: activations between convolutions stay in oneDNN's
+   * blocked layout where every vertex that reads them allows it (same values, fewer reorders).
+   */
+  @Override
+  public void init(INDArray parameters, boolean cloneParametersArray) {
+    boolean planned = initCalled;
+    super.init(parameters, cloneParametersArray);
+    if (!planned) {
+      BlockedLayouts.apply(this, this::replaceLayer);
+    }
+  }
+
+  private void replaceLayer(LayerVertex vertex, Layer original, Layer replacement) {
+    try {
+      java.lang.reflect.Field field = LayerVertex.class.getDeclaredField("layer");
+      field.setAccessible(true);
+      field.set(vertex, replacement);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot replace the layer of vertex " + vertex.getVertexName(), e);
+    }
+    for (int i = 0; i < layers.length; i++) {
+      if (layers[i] == original) {
+        layers[i] = replacement;
+      }
+    }
   }
 
   /**

@@ -36,10 +36,14 @@ class BenchCommandTest {
     CliRunner.Result r = CliRunner.run("bench", "conv", "--shapes", "reference", "--iters", "1", "--warmup", "0",
         "--json", json.toString());
     assertEquals(0, r.exit(), r.err());
-    assertTrue(r.out().contains("3x3 64->64"), r.out());
+    assertTrue(r.out().contains("3x3 64->64 ") && r.out().contains(" b/b ") && r.out().contains("3x3 64->64 NCHW")
+        && r.out().contains(" n/n "), r.out());
     JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("rows");
-    assertEquals(1, rows.size());
-    assertTrue(rows.get(0).get("newFwdMs").asDouble() > 0 && rows.get(0).get("libBwdMs").asDouble() > 0);
+    assertEquals(2, rows.size());
+    for (JsonNode row : rows) {
+      assertTrue(row.get("newFwdMs").asDouble() > 0 && row.get("libBwdMs").asDouble() > 0, row.toString());
+    }
+    assertTrue(rows.get(0).get("conv").get("blockedSrc").asBoolean(), rows.toString());
   }
 
   @Test

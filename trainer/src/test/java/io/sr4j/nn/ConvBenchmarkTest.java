@@ -12,9 +12,13 @@ class ConvBenchmarkTest {
 
   @Test
   void tinyRunReportsConsistentNumbers() {
-    ConvBenchmark.Case hidden = new ConvBenchmark.Case("t", "3x3", 2, 4, 8, 6, 5, 3, 1, 1, true, true);
-    ConvBenchmark.Case first = new ConvBenchmark.Case("t", "first", 2, 1, 9, 9, 4, 5, 2, 0, false, false);
-    ConvBenchmark.Result r = ConvBenchmark.run(List.of(hidden, first), 1, 3, true);
+    ConvBenchmark.Case hidden = new ConvBenchmark.Case("t", "3x3", 2, 4, 8, 6, 5, 3, 1, 1, true, true, false,
+        false);
+    ConvBenchmark.Case first = new ConvBenchmark.Case("t", "first", 2, 1, 9, 9, 4, 5, 2, 0, false, false, false,
+        false);
+    ConvBenchmark.Case blocked = new ConvBenchmark.Case("t", "blocked", 2, 16, 8, 6, 32, 3, 1, 1, true, true, true,
+        true);
+    ConvBenchmark.Result r = ConvBenchmark.run(List.of(hidden, first, blocked), 1, 3, true);
     assertEquals("FLOAT", r.dataType());
     assertEquals(3, r.timedIterations());
     ConvBenchmark.Row a = r.rows().get(0);
@@ -28,6 +32,9 @@ class ConvBenchmarkTest {
     assertEquals(2.0 * 2 * 4 * 3 * 3 * 1 * 5 * 5, b.flopsPerPass());
     assertTrue(Double.isNaN(b.newBwdDataMs()) && Double.isNaN(b.libBwdDataMs()));
     assertEquals(2 * b.flopsPerPass() / ((b.newFwdMs() + b.newBwdMs()) * 1e6), b.newGflops(), 1e-9 * b.newGflops());
+    ConvBenchmark.Row c = r.rows().get(2);
+    assertTrue(c.newFwdMs() > 0 && c.newBwdDataMs() > 0 && c.newBwdWeightsMs() > 0 && c.newBwdMs() > 0);
+    assertEquals(3 * c.flopsPerPass() / ((c.newFwdMs() + c.newBwdMs()) * 1e6), c.newGflops(), 1e-9 * c.newGflops());
   }
 
   @Test
