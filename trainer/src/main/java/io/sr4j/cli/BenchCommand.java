@@ -159,9 +159,9 @@ final class BenchCommand implements Runnable {
           noLibnd4j ? "" : "libnd4j conv2d / deconv2d / conv2d_bp");
       for (ConvBenchmark.Row row : r.rows()) {
         out.printf(Locale.ROOT, "%-26s %-24s %-6s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s%n", row.conv().name(),
-            shape(row.conv()), layout(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()), ms(row.newBwdWeightsMs()),
-            ms(row.newBwdMs()), gflops(row.newGflops()), ms(row.libFwdMs()), ms(row.libBwdDataMs()),
-            ms(row.libBwdMs()), gflops(row.libGflops()));
+            shape(row.conv()), layout(row.conv()), ms(row.newFwdMs()), ms(row.newBwdDataMs()),
+            ms(row.newBwdWeightsMs()), ms(row.newBwdMs()), gflops(row.newGflops()), ms(row.libFwdMs()),
+            ms(row.libBwdDataMs()), ms(row.libBwdMs()), gflops(row.libGflops()));
       }
       if (json != null) {
         JsonOutput.write(json, r);

@@ -25,7 +25,8 @@ import org.deeplearning4j.nn.layers.convolution.upsampling.Upsampling2D;
  * <p>An array of shape [N, C, H, W] in the blocked layout holds the same elements, at other offsets (see
  * {@link DnnlConvolution.ConvShape}). DL4J's vertices still see [N, C, H, W]; a vertex gives the same result on
  * blocked arrays if it treats every element alike: elementwise sums, products, maxima and averages of equally shaped
- * inputs ({@code ElementWiseVertex}), a scalar scale ({@code ScaleVertex}), and concatenation along the channels
+ * inputs ({@code ElementWiseVertex}; the plan checks their channel counts, and no zoo network broadcasts one over
+ * the other's height and width), a scalar scale ({@code ScaleVertex}), and concatenation along the channels
  * ({@code MergeVertex} on axis 1: with channel counts divisible by 16 each input's channels are whole blocks, which
  * lie where the same channels of an NCHW array lie), and likewise their backward passes and the sums of gradients
  * that DL4J forms where an array has several consumers. Nearest upsampling runs as {@link BlockedUpsampling2D}.
@@ -119,7 +120,7 @@ final class BlockedLayouts {
       if (v instanceof LayerVertex lv && lv.getLayer() instanceof FastConv2DLayer conv) {
         String input = graph.getVertices()[v.getInputVertices()[0].getVertexIndex()].getVertexName();
         conv.setBlockedLayouts(blocked.contains(input), blocked.contains(v.getVertexName()));
-      } else if (v instanceof LayerVertex lv && lv.getLayer() != null && lv.getLayer().getClass() == Upsampling2D.class
+      } else if (v instanceof LayerVertex lv && isNchwUpsampling(lv.getLayer())
           && blocked.contains(v.getVertexName())) {
         Upsampling2D up = (Upsampling2D) lv.getLayer();
         BlockedUpsampling2D b = new BlockedUpsampling2D(up.conf(), graph.getConfiguration().getDataType());
@@ -144,11 +145,16 @@ final class BlockedLayouts {
     if (v instanceof MergeVertex) {
       return vertexConf instanceof org.deeplearning4j.nn.conf.graph.MergeVertex m && m.getMergeAxis() == 1;
     }
-    return v instanceof LayerVertex lv && (lv.getLayer() instanceof BlockedUpsampling2D
-        || lv.getLayer() != null && lv.getLayer().getClass() == Upsampling2D.class)
+    return v instanceof LayerVertex lv
+        && (lv.getLayer() instanceof BlockedUpsampling2D || isNchwUpsampling(lv.getLayer()))
         && vertexConf instanceof org.deeplearning4j.nn.conf.graph.LayerVertex c && c.getPreProcessor() == null
         && c.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.Upsampling2D u
         && u.getFormat() == CNN2DFormat.NCHW;
+  }
+
+  /** Whether {@code layer} is DL4J's own upsampling layer (not a subclass such as {@link BlockedUpsampling2D}). */
+  private static boolean isNchwUpsampling(Layer layer) {
+    return layer != null && layer.getClass() == Upsampling2D.class;
   }
 
   /** The FastConv2D layer of {@code v} if it has no input preprocessor, else null. */

@@ -35,8 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every primitive (forward, backward-data, backward-weights) uses the direct algorithm with the memory layouts
  * oneDNN prefers for it (blocked channels, {@code nChw16c} and the like, on AVX-512). Callers hand over OIHW
  * weights and NCHW activations, or activations already in {@code nChw16c} ({@link ConvShape#blockedSrc},
- * {@link ConvShape#blockedDst}: no reorder where that is the primitive's layout); a (leaky) ReLU after the convolution can run inside the forward primitive (a post-op on the
- * blocked output, before it is reordered), its backward then being one elementwise primitive on the layer's output.
+ * {@link ConvShape#blockedDst}: no reorder where that is the primitive's layout); a (leaky) ReLU after the
+ * convolution can run inside the forward primitive (a post-op on the blocked output, before it is reordered), its
+ * backward then being one elementwise primitive on the layer's output.
  * Each primitive argument whose preferred layout differs is reordered into, or out of, a buffer of the calling thread
  * that is reused by every call and every shape, and only grows (a new buffer of a few MB per call costs more in page
  * faults than the reorder itself): six buffers per thread, each the size of the largest activation it has held.

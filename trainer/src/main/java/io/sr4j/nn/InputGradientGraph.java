@@ -69,13 +69,14 @@ public class InputGradientGraph extends ComputationGraph {
    */
   @Override
   public void init(INDArray parameters, boolean cloneParametersArray) {
-    boolean planned = initCalled;
+    boolean initialisedBefore = initCalled; // DL4J's init returns at once then
     super.init(parameters, cloneParametersArray);
-    if (!planned) {
+    if (!initialisedBefore) {
       BlockedLayouts.apply(this, this::replaceLayer);
     }
   }
 
+  /** Puts {@code replacement} in the graph's layer list and, by reflection (it has no setter), in {@code vertex}. */
   private void replaceLayer(LayerVertex vertex, Layer original, Layer replacement) {
     try {
       java.lang.reflect.Field field = LayerVertex.class.getDeclaredField("layer");

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,19 +35,24 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class BlockedLayoutsTest {
 
-  /** A graph built while {@link BlockedLayouts#PROPERTY} is {@code mode}. */
-  private static <T> T withLayouts(String mode, Supplier<T> build) {
-    String old = System.getProperty(BlockedLayouts.PROPERTY);
-    System.setProperty(BlockedLayouts.PROPERTY, mode);
+  /** {@code body}'s result, computed while system property {@code key} is {@code value}. */
+  private static <T> T withProperty(String key, String value, Supplier<T> body) {
+    String old = System.getProperty(key);
+    System.setProperty(key, value);
     try {
-      return build.get();
+      return body.get();
     } finally {
       if (old == null) {
-        System.clearProperty(BlockedLayouts.PROPERTY);
+        System.clearProperty(key);
       } else {
-        System.setProperty(BlockedLayouts.PROPERTY, old);
+        System.setProperty(key, old);
       }
     }
+  }
+
+  /** A graph built while {@link BlockedLayouts#PROPERTY} is {@code mode}. */
+  private static <T> T withLayouts(String mode, Supplier<T> build) {
+    return withProperty(BlockedLayouts.PROPERTY, mode, build);
   }
 
   private static ComputationGraphConfiguration zoo(String arch, String yamlOptions) {
@@ -92,6 +98,8 @@ class BlockedLayoutsTest {
         .addLayer("o2", conv(16, 16, false), "o")
         .addLayer("odd", conv(16, 24, false), "in") // 24 channels: NCHW
         .addLayer("odd2", conv(24, 16, false), "odd")
+        .addLayer("p", conv(16, 16, false), "in") // read by a BatchNorm: NCHW
+        .addLayer("pbn", new BatchNormalization.Builder().nOut(16).build(), "p")
         .addLayer("c", conv(16, 16, false), "in") // joined with an upsampling, a concatenation and a sum: blocked
         .addVertex("cat", new MergeVertex(), "c", "b")
         .addLayer("up", new Upsampling2D.Builder(2).build(), "cat")
@@ -99,7 +107,7 @@ class BlockedLayoutsTest {
         .addLayer("u2", conv(32, 16, false), "up")
         .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "u", "u2")
         .addLayer("last", conv(16, 16, false), "sum")
-        .setOutputs("rr", "o", "o2", "odd2", "last")
+        .setOutputs("rr", "o", "o2", "odd2", "pbn", "last")
         .setInputTypes(InputType.convolutional(6, 5, 16))
         .build();
   }
@@ -113,17 +121,8 @@ class BlockedLayoutsTest {
   @Test
   void nothingIsBlockedWithoutTheOneDnnConvolutionOrWhenSwitchedOff() {
     assertEquals(Set.of(), withLayouts("nchw", () -> BlockedLayouts.plan(InputGradientGraph.create(rules()))));
-    String old = System.getProperty(DnnlConvolution.PROPERTY);
-    System.setProperty(DnnlConvolution.PROPERTY, "libnd4j");
-    try {
-      assertEquals(Set.of(), BlockedLayouts.plan(InputGradientGraph.create(rules())));
-    } finally {
-      if (old == null) {
-        System.clearProperty(DnnlConvolution.PROPERTY);
-      } else {
-        System.setProperty(DnnlConvolution.PROPERTY, old);
-      }
-    }
+    assertEquals(Set.of(), withProperty(DnnlConvolution.PROPERTY, "libnd4j",
+        () -> BlockedLayouts.plan(InputGradientGraph.create(rules()))));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> withLayouts("nhwc", () -> InputGradientGraph.create(rules())));
     assertEquals("system property sr4j.layouts must be auto or nchw, not 'nhwc'", e.getMessage());
@@ -133,18 +132,9 @@ class BlockedLayoutsTest {
   void aPlannedLayerRefusesLibnd4jsConvolution() {
     InputGradientGraph g = InputGradientGraph.create(rules());
     INDArray x = Nd4j.rand(DataType.FLOAT, 1, 16, 6, 5);
-    String old = System.getProperty(DnnlConvolution.PROPERTY);
-    System.setProperty(DnnlConvolution.PROPERTY, "libnd4j");
-    try {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.forwardTrain(x));
-      assertTrue(e.getMessage().contains("planned with blocked layouts"), e.getMessage());
-    } finally {
-      if (old == null) {
-        System.clearProperty(DnnlConvolution.PROPERTY);
-      } else {
-        System.setProperty(DnnlConvolution.PROPERTY, old);
-      }
-    }
+    IllegalStateException e = withProperty(DnnlConvolution.PROPERTY, "libnd4j",
+        () -> assertThrows(IllegalStateException.class, () -> g.forwardTrain(x)));
+    assertTrue(e.getMessage().contains("planned with blocked layouts"), e.getMessage());
   }
 
   static Stream<Arguments> graphs() {
