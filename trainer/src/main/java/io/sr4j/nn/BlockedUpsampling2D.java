@@ -46,7 +46,7 @@ final class BlockedUpsampling2D extends Upsampling2D {
     INDArray nchwShaped = input;
     input = pixels(nchwShaped);
     try {
-      Pair<Gradient, INDArray> r = super.backpropGradient(pixels(DnnlConvolution.dense(epsilon)), workspaceMgr);
+      Pair<Gradient, INDArray> r = super.backpropGradient(pixels(epsilon), workspaceMgr);
       return new Pair<>(r.getFirst(), r.getSecond().reshape('c', nchwShaped.shape()));
     } finally {
       input = nchwShaped;
