@@ -112,9 +112,9 @@ final class BlockedLayouts {
 
   /**
    * Applies {@link #plan} to {@code graph}: sets each FastConv2D layer's input and output layouts and puts a
-   * {@link BlockedUpsampling2D} in place of each blocked upsampling layer (through {@code replace}).
+   * {@link BlockedUpsampling2D} in place of each blocked upsampling layer.
    */
-  static void apply(ComputationGraph graph, LayerReplacement replace) {
+  static void apply(InputGradientGraph graph) {
     Set<String> blocked = plan(graph);
     for (GraphVertex v : graph.getVertices()) {
       if (v instanceof LayerVertex lv && lv.getLayer() instanceof FastConv2DLayer conv) {
@@ -126,14 +126,9 @@ final class BlockedLayouts {
         BlockedUpsampling2D b = new BlockedUpsampling2D(up.conf(), graph.getConfiguration().getDataType());
         b.setIndex(up.getIndex());
         b.setListeners(up.getListeners());
-        replace.replace(lv, up, b);
+        graph.replaceLayer(lv, up, b);
       }
     }
-  }
-
-  /** Puts {@code replacement} in place of {@code original} as the layer of {@code vertex}. */
-  interface LayerReplacement {
-    void replace(LayerVertex vertex, Layer original, Layer replacement);
   }
 
   /** Whether {@code v} gives the same result on blocked arrays as on NCHW ones (see the class comment). */

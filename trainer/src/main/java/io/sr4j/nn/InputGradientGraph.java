@@ -72,12 +72,12 @@ public class InputGradientGraph extends ComputationGraph {
     boolean initialisedBefore = initCalled; // DL4J's init returns at once then
     super.init(parameters, cloneParametersArray);
     if (!initialisedBefore) {
-      BlockedLayouts.apply(this, this::replaceLayer);
+      BlockedLayouts.apply(this);
     }
   }
 
   /** Puts {@code replacement} in the graph's layer list and, by reflection (it has no setter), in {@code vertex}. */
-  private void replaceLayer(LayerVertex vertex, Layer original, Layer replacement) {
+  void replaceLayer(LayerVertex vertex, Layer original, Layer replacement) {
     try {
       java.lang.reflect.Field field = LayerVertex.class.getDeclaredField("layer");
       field.setAccessible(true);

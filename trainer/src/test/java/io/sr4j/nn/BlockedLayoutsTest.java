@@ -35,24 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class BlockedLayoutsTest {
 
-  /** {@code body}'s result, computed while system property {@code key} is {@code value}. */
-  private static <T> T withProperty(String key, String value, Supplier<T> body) {
-    String old = System.getProperty(key);
-    System.setProperty(key, value);
-    try {
-      return body.get();
-    } finally {
-      if (old == null) {
-        System.clearProperty(key);
-      } else {
-        System.setProperty(key, old);
-      }
-    }
-  }
-
   /** A graph built while {@link BlockedLayouts#PROPERTY} is {@code mode}. */
   private static <T> T withLayouts(String mode, Supplier<T> build) {
-    return withProperty(BlockedLayouts.PROPERTY, mode, build);
+    return NnTestSupport.withProperty(BlockedLayouts.PROPERTY, mode, build);
   }
 
   private static ComputationGraphConfiguration zoo(String arch, String yamlOptions) {
@@ -121,7 +106,7 @@ class BlockedLayoutsTest {
   @Test
   void nothingIsBlockedWithoutTheOneDnnConvolutionOrWhenSwitchedOff() {
     assertEquals(Set.of(), withLayouts("nchw", () -> BlockedLayouts.plan(InputGradientGraph.create(rules()))));
-    assertEquals(Set.of(), withProperty(DnnlConvolution.PROPERTY, "libnd4j",
+    assertEquals(Set.of(), NnTestSupport.withProperty(DnnlConvolution.PROPERTY, "libnd4j",
         () -> BlockedLayouts.plan(InputGradientGraph.create(rules()))));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> withLayouts("nhwc", () -> InputGradientGraph.create(rules())));
@@ -132,7 +117,7 @@ class BlockedLayoutsTest {
   void aPlannedLayerRefusesLibnd4jsConvolution() {
     InputGradientGraph g = InputGradientGraph.create(rules());
     INDArray x = Nd4j.rand(DataType.FLOAT, 1, 16, 6, 5);
-    IllegalStateException e = withProperty(DnnlConvolution.PROPERTY, "libnd4j",
+    IllegalStateException e = NnTestSupport.withProperty(DnnlConvolution.PROPERTY, "libnd4j",
         () -> assertThrows(IllegalStateException.class, () -> g.forwardTrain(x)));
     assertTrue(e.getMessage().contains("planned with blocked layouts"), e.getMessage());
   }

@@ -176,13 +176,8 @@ class FastConv2DDnnlTest {
   @Test
   void systemPropertySelectsLibnd4jAndRejectsUnknownValues() {
     // NCHW activations: a graph planned with blocked ones refuses libnd4j (BlockedLayoutsTest)
-    System.setProperty(BlockedLayouts.PROPERTY, "nchw");
-    InputGradientGraph g;
-    try {
-      g = graph(DataType.FLOAT, 9, 9, 16, new FastConv2D.Builder(3).nOut(16));
-    } finally {
-      System.clearProperty(BlockedLayouts.PROPERTY);
-    }
+    InputGradientGraph g = NnTestSupport.withProperty(BlockedLayouts.PROPERTY, "nchw",
+        () -> graph(DataType.FLOAT, 9, 9, 16, new FastConv2D.Builder(3).nOut(16)));
     Nd4j.getRandom().setSeed(4);
     INDArray x = uniform(DataType.FLOAT, 2, 16, 9, 9);
     INDArray dLdOut = uniform(DataType.FLOAT, 2, 4, 9, 9);

@@ -3,6 +3,7 @@ package io.sr4j.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.Supplier;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,6 +14,21 @@ import org.nd4j.linalg.factory.Nd4j;
 final class NnTestSupport {
 
   private NnTestSupport() {
+  }
+
+  /** {@code body}'s result, computed while system property {@code key} is {@code value} (restored afterwards). */
+  static <T> T withProperty(String key, String value, Supplier<T> body) {
+    String old = System.getProperty(key);
+    System.setProperty(key, value);
+    try {
+      return body.get();
+    } finally {
+      if (old == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, old);
+      }
+    }
   }
 
   /**
