@@ -64,12 +64,15 @@ public final class ConvBenchmark {
     List<Case> c = new ArrayList<>();
     c.add(new Case("reference", "3x3 64->64", 16, 64, 32, 32, 64, 3, 1, 1, true, true, true, true));
     c.add(new Case("reference", "3x3 64->64 NCHW", 16, 64, 32, 32, 64, 3, 1, 1, true, true, false, false));
+    c.add(new Case("rrdb", "conv_first 3->64 @32", 4, 3, 32, 32, 64, 3, 1, 1, true, false, false, true));
     int[][] rrdb = {{64, 32}, {96, 32}, {128, 32}, {160, 32}, {192, 64}};
     for (int[] io : rrdb) {
       c.add(new Case("rrdb", "RDB conv " + io[0] + "->" + io[1], 4, io[0], 32, 32, io[1], 3, 1, 1, true, true,
           true, true));
     }
     c.add(new Case("rrdb", "conv_up 64->64 @64", 4, 64, 64, 64, 64, 3, 1, 1, true, true, true, true));
+    c.add(new Case("rrdb", "conv_up/hr 64->64 @128", 4, 64, 128, 128, 64, 3, 1, 1, true, true, true, true));
+    c.add(new Case("rrdb", "conv_last 64->3 @128", 4, 64, 128, 128, 3, 3, 1, 1, true, true, true, false));
     // {inC, outC, size, blocked input, blocked output}: the first convolution of a stage reads a pooling's output,
     // the last one feeds a pooling (or is the requested conv5_4)
     int[][] vgg = {{3, 64, 128, 0, 1}, {64, 64, 128, 1, 0}, {64, 128, 64, 0, 1}, {128, 128, 64, 1, 0},
