@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's nearest-neighbour {@link Upsampling2D} layer for input and output in the blocked layout {@code nChw16c}
  * (see {@link BlockedLayouts}, which puts it in place of the NCHW layer where a graph keeps both sides blocked), with
  * the same values as the NCHW layer. Forward: oneDNN's resampling primitive ({@link DnnlUpsampling}; a copy of each
- * pixel, 3-4x faster than libnd4j's op). Backward: libnd4j's op, as DL4J runs it, on the NHWC array [N * C/16, H, W,
+ * pixel, 6-7x faster than libnd4j's op). Backward: libnd4j's op, as DL4J runs it, on the NHWC array [N * C/16, H, W,
  * 16] that a blocked [N, C, H, W] array is in memory (nearest upsampling moves whole pixels); oneDNN's backward sums
  * the gradients of an input pixel in another order, so it would not give the NCHW layer's values to the bit.
  */

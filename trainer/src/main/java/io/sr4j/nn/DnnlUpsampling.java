@@ -20,10 +20,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Nearest-neighbour upsampling by integer factors of float arrays in the blocked layout {@code nChw16c} on oneDNN's
  * resampling primitive (CPU backend; see {@link DnnlConvolution#enabledFor}): output pixel (y, x) is input pixel
  * (y / factorH, x / factorW), a copy, written with aligned stores: the output must start on a 64-byte boundary
- * ({@link Kernels#newOutput}; an unaligned one makes the primitive fault, so it is refused). Forward only: oneDNN's backward pass sums the gradients of an input pixel, for
- * some shapes, column by column, where libnd4j's {@code upsampling_bp} (DL4J's Upsampling2D) sums row by row, so its
- * results can differ from DL4J's in the last bit. Every array is dense. Primitives are cached per shape (at most 256,
- * least recently used dropped); calls on one shape are serialised.
+ * ({@link Kernels#newOutput}; an unaligned one makes the primitive fault, so it is refused). Forward only: oneDNN's
+ * backward pass sums the gradients of an input pixel, for some shapes, column by column, where libnd4j's
+ * {@code upsampling_bp} (DL4J's Upsampling2D) sums row by row, so its results can differ from DL4J's in the last bit.
+ * Every array is dense. Primitives are cached per shape (at most 256, least recently used dropped); calls on one shape
+ * are serialised.
  */
 final class DnnlUpsampling {
   private static final int MAX_CACHED = 256;
