@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.upsampling.Upsampling2D;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's nearest-neighbour {@link Upsampling2D} layer for input and output in the blocked layout {@code nChw16c}
  * (see {@link BlockedLayouts}, which puts it in place of the NCHW layer where a graph keeps both sides blocked), with
  * the same values as the NCHW layer. Forward: oneDNN's resampling primitive ({@link DnnlUpsampling}; a copy of each
- * pixel, 6-7x faster than libnd4j's op). Backward: libnd4j's op, as DL4J runs it, on the NHWC array [N * C/16, H, W,
+ * pixel, 6-8x faster than libnd4j's op). Backward: libnd4j's op, as DL4J runs it, on the NHWC array [N * C/16, H, W,
  * 16] that a blocked [N, C, H, W] array is in memory (nearest upsampling moves whole pixels); oneDNN's backward sums
  * the gradients of an input pixel in another order, so it would not give the NCHW layer's values to the bit.
  */
@@ -38,7 +37,7 @@ final class BlockedUpsampling2D extends Upsampling2D {
     DnnlUpsampling.Shape shape = new DnnlUpsampling.Shape(input.size(0), input.size(1), input.size(2),
         input.size(3), size[0], size[1]);
     DnnlUpsampling.Kernels kernels = DnnlUpsampling.kernels(shape);
-    INDArray out = kernels.newOutput(ArrayType.ACTIVATIONS, workspaceMgr);
+    INDArray out = kernels.newOutput(workspaceMgr);
     kernels.forward(DnnlConvolution.dense(input), out);
     return out;
   }

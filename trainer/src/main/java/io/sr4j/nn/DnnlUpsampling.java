@@ -57,9 +57,11 @@ final class DnnlUpsampling {
     private final memory dst;
     private final IntMemoryMap args = new IntMemoryMap();
     private final long[] dstDims;
+    private final long dstLength;
 
     private Kernels(Shape s) {
       dstDims = s.dst();
+      dstLength = Arrays.stream(dstDims).reduce(1, Math::multiplyExact);
       memory.desc srcDesc = DnnlConvolution.plain(s.src(), memory.format_tag.nChw16c);
       memory.desc dstDesc = DnnlConvolution.plain(s.dst(), memory.format_tag.nChw16c);
       forward = new resampling_forward(new resampling_forward.primitive_desc(new resampling_forward.desc(
@@ -71,13 +73,15 @@ final class DnnlUpsampling {
       args.put(DNNL_ARG_DST, dst);
     }
 
-    /** A new output array for {@link #forward}: dense, row-major, its first element on a 64-byte boundary. */
-    INDArray newOutput(ArrayType type, LayerWorkspaceMgr workspaceMgr) {
-      long length = Arrays.stream(dstDims).reduce(1, Math::multiplyExact);
-      long alignFloats = ALIGNMENT / Float.BYTES;
-      INDArray flat = workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {length + alignFloats}, 'c');
+    /**
+     * A new activation array for {@link #forward}: dense, row-major, its first element on a 64-byte boundary (a view
+     * of an array 64 bytes longer).
+     */
+    INDArray newOutput(LayerWorkspaceMgr workspaceMgr) {
+      INDArray flat = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+          new long[] {dstLength + ALIGNMENT / Float.BYTES}, 'c');
       long skip = (ALIGNMENT - DnnlConvolution.pointer(flat).address() % ALIGNMENT) % ALIGNMENT / Float.BYTES;
-      return flat.get(NDArrayIndex.interval(skip, skip + length)).reshape('c', dstDims);
+      return flat.get(NDArrayIndex.interval(skip, skip + dstLength)).reshape('c', dstDims);
     }
 
     /** out = upsample(x); {@code out} from {@link #newOutput}. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +44,7 @@ class DnnlUpsamplingTest {
     Nd4j.exec(DynamicCustomOp.builder("upsampling2d").addInputs(x).addOutputs(expected)
         .addIntegerArguments(factorH, factorW, 1).build());
     DnnlUpsampling.Kernels k = DnnlUpsampling.kernels(new DnnlUpsampling.Shape(n, c, h, w, factorH, factorW));
-    INDArray out = k.newOutput(ArrayType.ACTIVATIONS, LayerWorkspaceMgr.noWorkspaces());
+    INDArray out = k.newOutput(LayerWorkspaceMgr.noWorkspaces());
     k.forward(blocked(x), out);
     assertArrayEquals(expected.data().asFloat(), nchw(out).data().asFloat(), "output");
   }
@@ -54,7 +53,7 @@ class DnnlUpsamplingTest {
   void givesAlignedOutputsAndRefusesOthers() {
     DnnlUpsampling.Kernels k = DnnlUpsampling.kernels(new DnnlUpsampling.Shape(1, 16, 2, 2, 2, 2));
     INDArray twice = DnnlUpsampling.kernels(new DnnlUpsampling.Shape(2, 16, 2, 2, 2, 2))
-        .newOutput(ArrayType.ACTIVATIONS, LayerWorkspaceMgr.noWorkspaces());
+        .newOutput(LayerWorkspaceMgr.noWorkspaces());
     assertEquals(0, DnnlConvolution.pointer(twice).address() % 64);
     INDArray shifted = twice.reshape(twice.length()).get(NDArrayIndex.interval(1, 257)).reshape(1, 16, 4, 4);
     assertEquals(4, DnnlConvolution.pointer(shifted).address() % 64);
