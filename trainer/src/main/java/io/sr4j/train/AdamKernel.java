@@ -29,7 +29,7 @@ final class AdamKernel {
 
   private AdamKernel() {}
 
-  /** Whether {@link #apply} handles {@code updater} on {@code gradient}: float, dense arrays of one length. */
+  /** Whether {@link #apply} handles {@code updater} on {@code gradient}: float, dense vectors of one length. */
   static boolean handles(GradientUpdater<?> updater, INDArray gradient) {
     return updater.getClass() == AdamUpdater.class && updater instanceof AdamUpdater adam
         && dense(gradient) && dense(adam.getM()) && dense(adam.getV())
@@ -80,19 +80,10 @@ final class AdamKernel {
     }
   }
 
-  /** Float, at most 2^31 - 1 elements lying densely in row-major order (strides of size-1 axes ignored). */
+  /** A float vector of at most 2^31 - 1 elements lying next to each other in memory. */
   private static boolean dense(INDArray a) {
-    if (a == null || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE) {
-      return false;
-    }
-    long expected = 1;
-    for (int i = a.rank() - 1; i >= 0; i--) {
-      if (a.size(i) != 1 && a.stride(i) != expected) {
-        return false;
-      }
-      expected *= a.size(i);
-    }
-    return true;
+    return a != null && a.dataType() == DataType.FLOAT && a.length() <= Integer.MAX_VALUE && a.isVectorOrScalar()
+        && (a.length() == 1 || a.elementWiseStride() == 1);
   }
 
   /** The elements of dense {@code a} as a direct buffer over its memory. */
