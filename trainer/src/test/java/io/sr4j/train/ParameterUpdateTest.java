@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** The direct update on DL4J's updater blocks gives DL4J's own update bit for bit. */
+/** The direct update on DL4J's updater blocks (Adam on AdamKernel) gives DL4J's own update bit for bit. */
 class ParameterUpdateTest {
 
   /** The VGG-128 discriminator (BatchNorm: its running statistics form updater blocks of their own) with Adam. */
@@ -37,6 +38,12 @@ class ParameterUpdateTest {
     InputGradientGraph direct = discriminator(0);
     InputGradientGraph dl4j = discriminator(0);
     assertTrue(ParameterUpdate.plain(direct.getUpdater().getUpdaterBlocks()));
+    INDArray flat = direct.getFlattenedGradients().reshape(direct.getFlattenedGradients().length());
+    long adamBlocks = direct.getUpdater().getUpdaterBlocks().stream()
+        .filter(b -> AdamKernel.handles(b.getGradientUpdater(),
+            flat.get(NDArrayIndex.interval(b.getParamOffsetStart(), b.getParamOffsetEnd()))))
+        .count();
+    assertTrue(adamBlocks > 0, "the discriminator's Adam blocks run on AdamKernel");
     Nd4j.getRandom().setSeed(11);
     for (int step = 0; step < 3; step++) {
       INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32);
